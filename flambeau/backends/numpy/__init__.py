@@ -1,0 +1,65 @@
+"""The CPU backend on NumPy, registered through the ``flambeau.backends`` entry point."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...plugins.hookspecs import hookimpl
+from ..xp import kernels as xp_kernels
+
+__all__ = ["NumpyBackend", "flambeau_backends"]
+
+_ndarray = np.ndarray
+_asarray = np.asarray
+
+
+def _arrays_out(fn):
+    # NumPy hands back scalars for 0-d results; the kernel contract wants arrays.
+    def kernel(*args, **kwargs):
+        r = fn(*args, **kwargs)
+        if r.__class__ is _ndarray:
+            return r
+        if r.__class__ is tuple:
+            return tuple(x if x is None or x.__class__ is _ndarray else _asarray(x)
+                         for x in r)
+        return _asarray(r)
+    kernel.__name__ = getattr(fn, "__name__", "kernel")
+    kernel.__wrapped__ = fn
+    return kernel
+
+
+class NumpyBackend:
+    """Serves ``cpu`` with NumPy arrays; ``from_numpy`` shares memory."""
+
+    name = "numpy"
+    device_type = "cpu"
+    dtypes = ("bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32",
+              "float64")
+    dlpack_device_type = 1
+
+    def device_count(self) -> int:
+        return 1
+
+    def from_numpy(self, array, index: int = 0):
+        return array
+
+    def to_numpy(self, native):
+        return native
+
+    def strides(self, native) -> tuple:
+        size = native.itemsize
+        return tuple(s // size for s in native.strides)
+
+    def from_dlpack(self, obj):
+        return np.from_dlpack(obj)
+
+    def make_generator(self, seed: int, index: int = 0):
+        return np.random.Generator(np.random.PCG64(seed))
+
+    def kernels(self) -> dict:
+        return {name: _arrays_out(fn) for name, fn in xp_kernels(np).items()}
+
+
+@hookimpl
+def flambeau_backends():
+    return [NumpyBackend()]

@@ -1,0 +1,19 @@
+"""Kernels written once against an array module ``xp`` (NumPy or CuPy), Chainer-style.
+
+Each submodule has ``kernels(xp) -> dict[op name, callable]``; a backend merges them
+and overrides what it does better.
+"""
+
+from __future__ import annotations
+
+from . import creation, elementwise, indexing, linalg, reductions, shape
+
+__all__ = ["kernels"]
+
+
+def kernels(xp) -> dict:
+    """All shared kernels for the array module ``xp``."""
+    table = {}
+    for mod in (elementwise, reductions, linalg, shape, indexing, creation):
+        table.update(mod.kernels(xp))
+    return table

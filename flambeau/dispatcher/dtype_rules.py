@@ -1,0 +1,127 @@
+"""How each op turns its input dtypes into (compute dtype, output dtype).
+
+A rule takes the already-promoted input dtype (see :func:`result_type`) and the op's
+name, and returns the dtype inputs are cast to before the kernel runs and the dtype
+the kernel returns. Rules raise ``RuntimeError`` the way PyTorch does for dtypes an op
+refuses (``-`` on bool, bitwise ops on floats).
+"""
+
+from __future__ import annotations
+
+from .dtypes import DType, bool_, get_default_dtype, int64, promote_types
+
+__all__ = ["RULES", "result_type", "combine_categories"]
+
+
+def combine_categories(higher: DType | None, lower: DType | None) -> DType | None:
+    """Merge a higher-priority result (e.g. dimensioned tensors) with a lower one."""
+    if higher is None:
+        return lower
+    if lower is None or higher.category == 2:
+        return higher
+    if higher is bool_ or lower.category == 2:
+        return promote_types(higher, lower)
+    return higher
+
+
+def scalar_dtype(x) -> DType:
+    """The weak dtype of a Python scalar: bool, int64 or the default float."""
+    if x is True or x is False:
+        return bool_
+    if isinstance(x, int):
+        return int64
+    return get_default_dtype()
+
+
+def result_type(*operands) -> DType:
+    """The dtype PyTorch's promotion gives for a mix of tensors and Python scalars.
+
+    Dimensioned tensors take priority over zero-dim tensors, which take priority
+    over Python scalars, unless a lower-priority operand is of a higher category
+    (bool < integer < floating point).
+
+    Example::
+
+        >>> fl.result_type(fl.tensor([1, 2], dtype=fl.int32), 2.5)
+        flambeau.float32
+    """
+    dim_res = zero_res = wrapped = None
+    for x in operands:
+        d = getattr(x, "_dtype", None)
+        if d is not None:
+            if x._data.shape:
+                dim_res = d if dim_res is None else promote_types(dim_res, d)
+            else:
+                zero_res = d if zero_res is None else promote_types(zero_res, d)
+        elif isinstance(x, DType):
+            dim_res = x if dim_res is None else promote_types(dim_res, x)
+        elif isinstance(x, (bool, int, float)):
+            s = scalar_dtype(x)
+            wrapped = s if wrapped is None else promote_types(wrapped, s)
+        else:
+            raise TypeError(f"result_type(): expected tensors, dtypes or Python "
+                            f"scalars, got {type(x).__name__}")
+    res = combine_categories(dim_res, combine_categories(zero_res, wrapped))
+    if res is None:
+        raise TypeError("result_type(): needs at least one operand")
+    return res
+
+
+def _same(op, d):
+    return d, d
+
+
+def _float(op, d):
+    if d.category < 2:
+        f = get_default_dtype()
+        return f, f
+    return d, d
+
+
+def _to_bool(op, d):
+    return d, bool_
+
+
+def _int_or_bool(op, d):
+    if d.category == 2:
+        raise RuntimeError(f"{op}(): not implemented for floating-point dtype {d.name}; "
+                           f"bitwise ops take integer or bool tensors")
+    return d, d
+
+
+def _no_bool(op, d):
+    if d is bool_:
+        hint = {"sub": " Use the `^` or `logical_xor()` operator instead.",
+                "neg": " Use the `~` or `logical_not()` operator instead."}.get(op, "")
+        raise RuntimeError(f"{op}(): not supported for bool tensors.{hint}")
+    return d, d
+
+
+def _sum_like(op, d):
+    # PyTorch accumulates bool and integer sums in int64
+    if d.category < 2:
+        return int64, int64
+    return d, d
+
+
+def _float_only(op, d):
+    if d.category < 2:
+        raise RuntimeError(f"{op}(): input dtype must be floating point, got {d.name}; "
+                           f"convert with .float() or .double() first")
+    return d, d
+
+
+def _index(op, d):
+    return d, int64
+
+
+RULES = {
+    "same": _same,          # output keeps the promoted dtype
+    "float": _float,        # integers and bool are computed in the default float dtype
+    "bool": _to_bool,       # comparisons and predicates
+    "int_or_bool": _int_or_bool,
+    "no_bool": _no_bool,
+    "sum": _sum_like,
+    "float_only": _float_only,
+    "index": _index,        # returns int64 positions
+}

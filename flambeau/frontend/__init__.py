@@ -1,0 +1,1 @@
+"""What users touch: Tensor, creation, ops, random, grad mode."""

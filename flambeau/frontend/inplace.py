@@ -1,0 +1,119 @@
+"""In-place ops: ``add_``, ``mul_``, ``copy_``, ``fill_``, ``zero_`` and the rest.
+
+An in-place op computes its out-of-place result first (every check runs there), then
+checks that the result fits ``self`` (shape and dtype), and only then writes: an error
+never leaves ``self`` half-updated. Writes bump the version counter that autograd reads.
+"""
+
+from __future__ import annotations
+
+from ..dispatcher import dispatch
+from ..dispatcher.optable import OPS
+from ..dispatcher.shapes import describe
+from .tensor import Tensor
+
+__all__ = ["copy_", "fill_", "zero_", "make_inplace", "check_writable", "bump_version",
+           "INPLACE_OF"]
+
+_COPY = OPS["copy_"]
+
+
+def bump_version(t: Tensor) -> None:
+    root = t._base if t._base is not None else t
+    root._version += 1
+
+
+def check_writable(t: Tensor, op: str) -> None:
+    """Autograd's rule: a leaf that requires grad cannot be written in place."""
+    from .grad_mode import is_grad_enabled
+    if t._requires_grad and t.grad_fn is None and is_grad_enabled():
+        raise RuntimeError(f"{op}: a leaf Variable that requires grad is being used in "
+                           f"an in-place operation; wrap it in `with fl.no_grad():` or "
+                           f"operate on .detach()")
+
+
+def _can_cast(src, dst) -> bool:
+    # PyTorch refuses float -> integer and anything -> bool in in-place results
+    return src.category <= dst.category
+
+
+def write_result(self: Tensor, result: Tensor, op: str) -> Tensor:
+    """Write ``result`` into ``self`` after checking it fits; bump the version."""
+    if result._data.shape != self._data.shape:
+        raise RuntimeError(f"{op}: output with shape {list(self._data.shape)} doesn't "
+                           f"match the broadcast shape {list(result._data.shape)}")
+    if not _can_cast(result._dtype, self._dtype):
+        raise RuntimeError(f"{op}: result type {result._dtype.name} can't be cast to the "
+                           f"desired output type {self._dtype.name}")
+    try:
+        dispatch.call(_COPY, self, result)
+    except ValueError as e:
+        raise RuntimeError(f"{op}: unsupported operation on {describe(self)}: {e}. More "
+                           f"than one element of the written-to tensor may refer to a "
+                           f"single memory location (an expanded view); call .clone() "
+                           f"first") from None
+    bump_version(self)
+    return self
+
+
+def make_inplace(fn, name: str):
+    """The in-place form of out-of-place ``fn``: ``x.add_(y)`` from ``add``."""
+    def method(self, *args, **kwargs):
+        check_writable(self, name)
+        return write_result(self, fn(self, *args, **kwargs), name)
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"In-place version of :meth:`{name[:-1]}`; returns ``self``."
+    return method
+
+
+def copy_(self: Tensor, src, non_blocking: bool = False) -> Tensor:
+    """Copy ``src`` (broadcast and cast to ``self``'s dtype, from any device) into
+    ``self``."""
+    from .creation import as_tensor
+    check_writable(self, "copy_")
+    if not isinstance(src, Tensor):
+        src = as_tensor(src)
+    if src._device is not self._device:
+        src = src.to(self._device)
+    from ..dispatcher.shapes import broadcast_shapes
+    if broadcast_shapes(self._data.shape, src._data.shape, op="copy_") != self._data.shape:
+        raise RuntimeError(f"copy_: source of shape {list(src._data.shape)} cannot be "
+                           f"broadcast to destination shape {list(self._data.shape)}")
+    try:
+        dispatch.call(_COPY, self, src)
+    except ValueError as e:
+        raise RuntimeError(f"copy_: {e}; destination {describe(self)}") from None
+    bump_version(self)
+    return self
+
+
+def fill_(self: Tensor, value) -> Tensor:
+    """Set every element to ``value``."""
+    check_writable(self, "fill_")
+    if isinstance(value, Tensor):
+        if value._data.shape:
+            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got "
+                               f"tensor with {value.dim()} dimensions.")
+        value = value.item()
+    dispatch.call(OPS["setitem_"], self, dispatch._scalar_for(value, self._dtype),
+                  index=Ellipsis)
+    bump_version(self)
+    return self
+
+
+def zero_(self: Tensor) -> Tensor:
+    """Set every element to zero."""
+    return fill_(self, 0)
+
+
+# out-of-place name -> in-place method name, for methods.py to attach
+INPLACE_OF = ("add", "sub", "mul", "div", "pow", "remainder", "fmod", "floor_divide",
+              "clamp", "clamp_min", "clamp_max", "clip", "masked_fill", "neg", "abs",
+              "exp", "log", "sqrt", "rsqrt", "sigmoid", "tanh", "relu", "floor", "ceil",
+              "round", "trunc", "sin", "cos", "reciprocal", "sign", "lerp", "nan_to_num",
+              "scatter", "scatter_add", "tril", "triu", "logical_not", "bitwise_not",
+              "bitwise_and", "bitwise_or", "bitwise_xor", "exp2", "expm1", "log1p",
+              "log2", "log10", "erf", "tan", "maximum", "minimum", "atan2", "square",
+              "eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or",
+              "logical_xor", "true_divide", "multiply", "subtract", "divide")
