@@ -31,7 +31,7 @@ from .frontend.random import (Generator, bernoulli, initial_seed, manual_seed,
                               randn, randn_like, randperm, seed)
 from .frontend.reductions import *  # noqa: F401,F403
 from .frontend.shape_ops import *  # noqa: F401,F403
-from . import backends, plugins
+from . import autograd, backends, plugins
 from .plugins.manager import load_entry_points as _load_entry_points
 
 half, float, double = float16, float32, float64

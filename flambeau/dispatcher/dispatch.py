@@ -277,6 +277,12 @@ def _backend(op, inputs, params, device, compute, out_dtype):
         return (first,) + rest
     out = wrap(res, out_dtype, device)
     if op.view:
-        src = inputs[0]
-        out._base = src._base if src._base is not None else src
+        mark_view(out, inputs[0], op, params)
     return out
+
+
+def mark_view(out, src, op, params) -> None:
+    """Record that ``out`` shares ``src``'s memory: the root for version counting, and
+    the chain of view ops from the root that autograd replays for in-place writes."""
+    out._base = src._base if src._base is not None else src
+    out._view_chain = src.__dict__.get("_view_chain", ()) + ((op, params),)

@@ -161,8 +161,9 @@ def _rows():
                    contract="params return_inverse, return_counts, dim (int|None) -> "
                             "(values, inverse or None, counts or None), sorted"))
     rows.append(Op("index_put", "index", promote=(0, 1), nin=2,
-                   contract="index_put(x, values), param index as for getitem; returns a "
-                            "new array with x[index] = values"))
+                   contract="index_put(x, values), params index as for getitem and "
+                            "accumulate; a new array with x[index] = values (or += values, "
+                            "summing repeated positions, when accumulate)"))
 
     I = "inplace"
     rows.append(Op("copy_", I, None, nin=2, differentiable=False,

@@ -271,11 +271,14 @@ def arange(start, end=None, step=1, *, dtype: DType | None = None, device=None,
     if (end - start) * step < 0:
         raise RuntimeError(f"arange(): upper bound and larger bound inconsistent with "
                            f"step sign (start={start}, end={end}, step={step})")
+    ints = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
     if dtype is None:
-        ints = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
         dtype = int64 if ints else get_default_dtype()
+    # PyTorch's length, ceil((end - start) / step) in double; the end handed to the
+    # kernel sits half a step past the last value so rounding cannot add one more
     n = max(math.ceil((end - start) / step), 0)
-    return _finish(dispatch.call(OPS["arange"], start=start, end=start + n * step,
+    stop = start + n * step if ints else start + (n - 0.5) * step
+    return _finish(dispatch.call(OPS["arange"], start=start, end=stop,
                                  step=step, dtype=dtype, device=_device(device)),
                    requires_grad)
 

@@ -29,7 +29,7 @@ values_indices = namedtuple("values_indices", ["values", "indices"])
 def basic_view(input: Tensor, index: tuple) -> Tensor:
     """A view through an index of ints, slices, None and Ellipsis (already checked)."""
     out = _call(_GETITEM, input, index=index)
-    out._base = input._base if input._base is not None else input
+    dispatch.mark_view(out, input, _GETITEM, {"index": index})
     return out
 
 
@@ -129,7 +129,7 @@ def getitem(input: Tensor, index) -> Tensor:
 def setitem(input: Tensor, index, value) -> None:
     """``input[index] = value``: ``value`` (a number or a tensor) is cast to
     ``input``'s dtype and broadcast to the indexed shape."""
-    from .inplace import check_writable, bump_version
+    from .inplace import bump_version, check_writable, write_inplace
     check_writable(input, "setitem")
     idx, basic = _normalize(input, index, "index")
     if isinstance(value, Tensor):
@@ -151,11 +151,19 @@ def setitem(input: Tensor, index, value) -> None:
                                                device=input._device))
     else:
         value = dispatch._scalar_for(value, input._dtype)
+    from ..autograd.layer import is_recording
+    if is_recording(input, (value,)):
+        if not isinstance(value, Tensor):
+            from .creation import full
+            value = full((), value, dtype=input._dtype, device=input._device)
+        write_inplace(input, lambda dst: _call(OPS["index_put"], dst, value, index=idx,
+                                               accumulate=False), "setitem", (value,))
+        return
     try:
         _call(OPS["setitem_"], input, value, index=idx)
     except ValueError as e:
-        raise RuntimeError(f"setitem: {e}; value {describe(value) if isinstance(value, Tensor) else value!r} "
-                           f"into {describe(input)}") from None
+        shown = describe(value) if isinstance(value, Tensor) else repr(value)
+        raise RuntimeError(f"setitem: {e}; value {shown} into {describe(input)}") from None
     bump_version(input)
 
 

@@ -25,8 +25,8 @@ def bump_version(t: Tensor) -> None:
 
 def check_writable(t: Tensor, op: str) -> None:
     """Autograd's rule: a leaf that requires grad cannot be written in place."""
-    from .grad_mode import is_grad_enabled
-    if t._requires_grad and t.grad_fn is None and is_grad_enabled():
+    from .grad_mode import STATE
+    if t._requires_grad and t.grad_fn is None and STATE.enabled:
         raise RuntimeError(f"{op}: a leaf Variable that requires grad is being used in "
                            f"an in-place operation; wrap it in `with fl.no_grad():` or "
                            f"operate on .detach()")
@@ -46,7 +46,9 @@ def write_result(self: Tensor, result: Tensor, op: str) -> Tensor:
         raise RuntimeError(f"{op}: result type {result._dtype.name} can't be cast to the "
                            f"desired output type {self._dtype.name}")
     try:
-        dispatch.call(_COPY, self, result)
+        from .grad_mode import no_grad
+        with no_grad():
+            dispatch.call(_COPY, self, result)
     except ValueError as e:
         raise RuntimeError(f"{op}: unsupported operation on {describe(self)}: {e}. More "
                            f"than one element of the written-to tensor may refer to a "
@@ -56,11 +58,20 @@ def write_result(self: Tensor, result: Tensor, op: str) -> Tensor:
     return self
 
 
+def write_inplace(self: Tensor, compute, name: str, operands=(), kwargs=None) -> Tensor:
+    """Set ``self`` to ``compute(self)``; recorded by autograd when it must be."""
+    check_writable(self, name)
+    from ..autograd.layer import is_recording, record_inplace
+    if is_recording(self, operands, kwargs):
+        return record_inplace(self, compute, lambda res: write_result(self, res, name))
+    return write_result(self, compute(self), name)
+
+
 def make_inplace(fn, name: str):
     """The in-place form of out-of-place ``fn``: ``x.add_(y)`` from ``add``."""
     def method(self, *args, **kwargs):
-        check_writable(self, name)
-        return write_result(self, fn(self, *args, **kwargs), name)
+        return write_inplace(self, lambda src: fn(src, *args, **kwargs), name, args,
+                             kwargs)
 
     method.__name__ = method.__qualname__ = name
     method.__doc__ = f"In-place version of :meth:`{name[:-1]}`; returns ``self``."
@@ -71,31 +82,34 @@ def copy_(self: Tensor, src, non_blocking: bool = False) -> Tensor:
     """Copy ``src`` (broadcast and cast to ``self``'s dtype, from any device) into
     ``self``."""
     from .creation import as_tensor
-    check_writable(self, "copy_")
+    from ..dispatcher.shapes import broadcast_shapes
     if not isinstance(src, Tensor):
         src = as_tensor(src)
     if src._device is not self._device:
         src = src.to(self._device)
-    from ..dispatcher.shapes import broadcast_shapes
     if broadcast_shapes(self._data.shape, src._data.shape, op="copy_") != self._data.shape:
         raise RuntimeError(f"copy_: source of shape {list(src._data.shape)} cannot be "
                            f"broadcast to destination shape {list(self._data.shape)}")
-    try:
-        dispatch.call(_COPY, self, src)
-    except ValueError as e:
-        raise RuntimeError(f"copy_: {e}; destination {describe(self)}") from None
-    bump_version(self)
-    return self
+    from .shape_ops import expand
+    return write_inplace(self, lambda dst: expand(src.to(dst._dtype), dst._data.shape),
+                         "copy_", (src,))
 
 
 def fill_(self: Tensor, value) -> Tensor:
     """Set every element to ``value``."""
-    check_writable(self, "fill_")
     if isinstance(value, Tensor):
         if value._data.shape:
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got "
                                f"tensor with {value.dim()} dimensions.")
-        value = value.item()
+        if not value._requires_grad:
+            value = value.item()
+    if isinstance(value, Tensor):
+        return write_inplace(self, lambda dst: dst * 0 + value, "fill_", (value,))
+    check_writable(self, "fill_")
+    from ..autograd.layer import is_recording
+    if is_recording(self):
+        # keep self in the graph, with a zero gradient, like PyTorch's fill_
+        return write_inplace(self, lambda dst: dst * 0 + value, "fill_")
     dispatch.call(OPS["setitem_"], self, dispatch._scalar_for(value, self._dtype),
                   index=Ellipsis)
     bump_version(self)

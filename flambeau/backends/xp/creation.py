@@ -11,6 +11,9 @@ def kernels(xp) -> dict:
         return xp.empty(shape, dtype=dtype.name)
 
     def arange(start, end, step, dtype, index=0):
+        if dtype.is_floating_point:
+            # start + i * step in double, then cast, like PyTorch (no float32 drift)
+            return xp.arange(start, end, step, dtype="float64").astype(dtype.name)
         return xp.arange(start, end, step, dtype=dtype.name)
 
     def linspace(start, end, steps, dtype, index=0):

@@ -64,9 +64,12 @@ def kernels(xp) -> dict:
         return (vals, inv.astype(xp.int64) if return_inverse else None,
                 counts.astype(xp.int64) if return_counts else None)
 
-    def index_put(x, values, index):
+    def index_put(x, values, index, accumulate=False):
         out = x.copy()
-        out[index] = values
+        if accumulate:
+            xp.add.at(out, index, values)
+        else:
+            out[index] = values
         return out
 
     def copy_(dst, src):

@@ -1,0 +1,372 @@
+"""Derivative formulas, one per differentiable row of the op table, in its order.
+
+Each entry is ``op name -> f(g, ...)`` written with flambeau ops, so gradients run on
+every backend and are themselves differentiable (``create_graph=True``). Parameter
+names say what a formula uses (see :mod:`flambeau.autograd.formula`). The engine sums
+each gradient back to its input's shape (undoing broadcasting) and casts it to the
+input's dtype, so formulas need not.
+
+Kept in its own module rather than inside ``dispatcher/optable.py`` so that the
+dispatcher never imports the frontend; :func:`install` attaches each formula to its row.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ..dispatcher import dispatch
+from ..dispatcher.optable import OPS
+from ..frontend import elementwise as E
+from .formula import Formula
+
+__all__ = ["DERIVATIVES", "install", "unreduce"]
+
+_LN2, _LN10 = math.log(2.0), math.log(10.0)
+
+
+def unreduce(g, dim, keepdim: bool, shape):
+    """Broadcast a reduction's gradient back over the reduced ``dim`` of ``shape``."""
+    if not keepdim:
+        if dim is None:
+            g = g.reshape((1,) * len(shape))
+        else:
+            for d in dim:
+                g = g.unsqueeze(d)
+    return g.expand(shape)
+
+
+def index_put(x, values, index, accumulate=False):
+    """``x`` with ``values`` written (or added) at a native ``index``; differentiable."""
+    return dispatch.call(OPS["index_put"], x, values, index=index, accumulate=accumulate)
+
+
+def _zeros(shape, like):
+    return like.new_zeros(shape)
+
+
+def _where(cond, x, y):
+    return E.where(cond, x, y)
+
+
+def _even_split(g, a, out, dim, keepdim):
+    # ties share the gradient evenly, PyTorch's rule for amax/amin and max()/min()
+    shape = a.shape
+    mask = (a == unreduce(out, dim, keepdim, shape)).to(g.dtype)
+    count = mask.sum(dim, keepdim=True)
+    return unreduce(g, dim, keepdim, shape) * mask / count
+
+
+def _pick(g, a, out, dim, keepdim):
+    # max(dim)/min(dim): the gradient goes to the index that was returned
+    idx = out[1]
+    if not keepdim:
+        g, idx = g.unsqueeze(dim), idx.unsqueeze(dim)
+    return _zeros(a.shape, g).scatter(dim, idx, g)
+
+
+def _count(shape, dim) -> int:
+    return math.prod(shape) if dim is None else math.prod(shape[d] for d in dim)
+
+
+def _prod(g, a, out, dim, keepdim):
+    gu = unreduce(g, dim, keepdim, a.shape)
+    if not bool((a == 0).any()):
+        return gu * unreduce(out, dim, keepdim, a.shape) / a
+    # with zeros: the product of all other elements, from exclusive cumulative products
+    # taken along the reduced dims moved last and flattened
+    n = a.dim()
+    dims = tuple(range(n)) if dim is None else dim
+    perm = [k for k in range(n) if k not in dims] + list(dims)
+    x = a.permute(*perm).reshape([a.shape[k] for k in perm[:n - len(dims)]] + [-1])
+    m = x.shape[-1]
+    ones = x.new_ones(tuple(x.shape[:-1]) + (1,))
+    left = _cat([ones, x.narrow(-1, 0, m - 1).cumprod(-1)], -1)
+    right = _cat([ones, x.flip((-1,)).narrow(-1, 0, m - 1).cumprod(-1)], -1).flip((-1,))
+    others = (left * right).reshape([a.shape[k] for k in perm])
+    return gu * others.permute(*sorted(range(n), key=perm.__getitem__))
+
+
+def _cat(tensors, dim):
+    from ..frontend.shape_ops import cat
+    return cat(tensors, dim)
+
+
+def _cumprod(g, a, out, dim):
+    if not bool((a == 0).any()):
+        return (g * out).flip((dim,)).cumsum(dim).flip((dim,)) / a
+    # exact with zeros: d out_j / d a_i = prod_{k<=j, k!=i} a_k, summed over j >= i
+    n = a.shape[dim]
+    cols = []
+    for i in range(n):
+        masked = _cat([a.narrow(dim, 0, i), a.narrow(dim, i, 1).new_ones(
+            a.narrow(dim, i, 1).shape), a.narrow(dim, i + 1, n - i - 1)], dim)
+        partial = masked.cumprod(dim).narrow(dim, i, n - i)
+        cols.append((g.narrow(dim, i, n - i) * partial).sum(dim, keepdim=True))
+    return _cat(cols, dim)
+
+
+def _norm(g, a, out, p, dim, keepdim):
+    shape = a.shape
+    gu, ou = unreduce(g, dim, keepdim, shape), unreduce(out, dim, keepdim, shape)
+    if p == 2:
+        return gu * _where(ou == 0, 0.0, a / ou)
+    if p == 1:
+        return gu * a.sign()
+    if p == 0:
+        return gu * 0
+    if math.isinf(p):
+        mask = (a.abs() == ou).to(g.dtype)
+        return gu * a.sign() * mask / mask.sum(dim, keepdim=True)
+    return gu * _where(ou == 0, 0.0, a * a.abs().pow(p - 2) / ou.pow(p - 1))
+
+
+def _matmul(g, a, b, needs):
+    a2 = a.unsqueeze(0) if a.dim() == 1 else a
+    b2 = b.unsqueeze(-1) if b.dim() == 1 else b
+    g2 = g
+    if a.dim() == 1:
+        g2 = g2.unsqueeze(-2)
+    if b.dim() == 1:
+        g2 = g2.unsqueeze(-1)
+    ga = gb = None
+    if needs[0]:
+        ga = g2 @ b2.mT
+        if a.dim() == 1:
+            ga = ga.squeeze(-2)
+    if needs[1]:
+        gb = a2.mT @ g2
+        if b.dim() == 1:
+            gb = gb.squeeze(-1)
+    return ga, gb
+
+
+def _einsum(g, inputs, needs, equation):
+    from ..frontend.linalg import einsum
+    lhs, _, rhs = equation.partition("->")
+    terms = lhs.split(",")
+    if not _:
+        letters = lhs.replace(",", "").replace("...", "")
+        rhs = ("..." if "..." in lhs else "") + "".join(
+            sorted(c for c in set(letters) if letters.count(c) == 1))
+    grads = []
+    for i, term in enumerate(terms):
+        if not needs[i]:
+            grads.append(None)
+            continue
+        plain = term.replace("...", "")
+        if len(set(plain)) != len(plain):
+            raise NotImplementedError(f"einsum backward: repeated subscripts in one term "
+                                      f"({term!r}) are not supported")
+        others = [t for j, t in enumerate(terms) if j != i]
+        present = set(rhs + "".join(others))
+        kept = "".join(c for c in term if c == "." or c in present)
+        eq = ",".join([rhs] + others) + "->" + kept
+        gi = einsum(eq, g, *[x for j, x in enumerate(inputs) if j != i])
+        if kept != term:  # letters summed away only in this operand: broadcast back
+            shape = inputs[i].shape
+            for pos, c in enumerate(term.replace("...", "")):
+                if c not in present:
+                    gi = gi.unsqueeze(pos + (len(shape) - len(plain) if "..." in term
+                                             and term.index(c) > term.index("...") else 0))
+            gi = gi.expand(shape)
+        grads.append(gi)
+    return tuple(grads)
+
+
+def _diagonal(g, shapes, offset, dim1, dim2):
+    from ..frontend.creation import arange
+    shape = shapes[0]
+    n = len(shape)
+    order = [d for d in range(n) if d not in (dim1, dim2)] + [dim1, dim2]
+    moved = tuple(shape[d] for d in order)
+    length = g.shape[-1]
+    i = arange(length, device=g.device)
+    rows, cols = i + max(-offset, 0), i + max(offset, 0)
+    z = index_put(_zeros(moved, g), g, (Ellipsis, rows._data, cols._data))
+    inverse = [0] * n
+    for k, d in enumerate(order):
+        inverse[d] = k
+    return z.permute(*inverse)
+
+
+def _tile(g, shapes, reps):
+    shape = (1,) * (len(reps) - len(shapes[0])) + tuple(shapes[0])
+    split = []
+    for r, s in zip(reps, shape):
+        split += [r, s]
+    return g.reshape(split).sum(tuple(range(0, 2 * len(reps), 2))).reshape(shapes[0])
+
+
+def _index_select(g, shapes, b, dim):
+    index = (slice(None),) * dim + (b._data,)
+    return index_put(_zeros(shapes[0], g), g, index, accumulate=True), None
+
+
+def _masked_select(g, shapes, b):
+    from ..dispatcher.shapes import broadcast_shapes
+    full = broadcast_shapes(shapes[0], shapes[1])
+    mask = b.expand(full)
+    return index_put(_zeros(full, g), g, (mask._data,)), None
+
+
+def _sorted(g, shapes, out, dim):
+    if not shapes[0]:
+        return g
+    return _zeros(shapes[0], g).scatter(dim, out[1], g)
+
+
+def _split_cat(g, shapes, dim):
+    from ..frontend.shape_ops import split
+    return split(g, [s[dim] for s in shapes], dim)
+
+
+def _index_put_grad(g, b, needs, index, accumulate):
+    ga = g if accumulate else (index_put(g, b.new_zeros(()), index) if needs[0] else None)
+    gb = dispatch.call(OPS["getitem"], g, index=index) if needs[1] else None
+    return ga, gb
+
+
+def _pow(g, a, b, out, needs):
+    ga = gb = None
+    if needs[0]:
+        if isinstance(b, (int, float)):
+            ga = g * 0 if b == 0 else g * b * a.pow(b - 1)
+        else:
+            ga = _where(b == 0, 0.0, g * b * a.pow(b - 1))
+    if needs[1]:
+        gb = _where((a == 0) & (b >= 0), 0.0, g * out * a.log())
+    return ga, gb
+
+
+def _clamp(g, a, b, c, needs):
+    keep = None
+    if b is not None:
+        keep = a >= b
+    if c is not None:
+        keep = (a <= c) if keep is None else keep & (a <= c)
+    ga = _where(keep, g, 0.0) if needs[0] else None
+    gb = _where(a < b, g, 0.0) if needs[1] else None
+    gc = _where(a > c, g, 0.0) if needs[2] else None
+    return ga, gb, gc
+
+
+def _extremum(g, a, b, needs, greater):
+    win = (a > b) if greater else (a < b)
+    tie = (a == b).to(g.dtype) * 0.5
+    ga = g * (win.to(g.dtype) + tie) if needs[0] else None
+    gb = g * ((~win).to(g.dtype) - tie) if needs[1] else None
+    return ga, gb
+
+
+_SQRT_PI_2 = 2.0 / math.sqrt(math.pi)
+
+DERIVATIVES = {
+    # unary
+    "exp": lambda g, out: g * out,
+    "exp2": lambda g, out: g * out * _LN2,
+    "expm1": lambda g, out: g * (out + 1),
+    "log": lambda g, a: g / a,
+    "log2": lambda g, a: g / (a * _LN2),
+    "log10": lambda g, a: g / (a * _LN10),
+    "log1p": lambda g, a: g / (a + 1),
+    "sqrt": lambda g, out: g / (out * 2),
+    "rsqrt": lambda g, out: g * out.pow(3) * -0.5,
+    "sin": lambda g, a: g * a.cos(),
+    "cos": lambda g, a: -(g * a.sin()),
+    "tan": lambda g, out: g * (out * out + 1),
+    "tanh": lambda g, out: g * (1 - out * out),
+    "sigmoid": lambda g, out: g * out * (1 - out),
+    "erf": lambda g, a: g * (-(a * a)).exp() * _SQRT_PI_2,
+    "reciprocal": lambda g, out: -(g * out * out),
+    "abs": lambda g, a: g * a.sign(),
+    "sign": lambda g: g * 0,
+    "relu": lambda g, out: _where(out > 0, g, 0.0),
+    "neg": lambda g: -g,
+    "floor": lambda g: g * 0,
+    "ceil": lambda g: g * 0,
+    "trunc": lambda g: g * 0,
+    "round": lambda g: g * 0,
+    "nan_to_num": lambda g, a: _where(a.isfinite(), g, 0.0),
+    "cast": lambda g: g,
+    # binary and ternary
+    "add": lambda g: (g, g),
+    "sub": lambda g: (g, -g),
+    "mul": lambda g, a, b, needs: (g * b if needs[0] else None,
+                                   g * a if needs[1] else None),
+    "div": lambda g, b, out, needs: (g / b if needs[0] else None,
+                                     -(g * out) / b if needs[1] else None),
+    "maximum": lambda g, a, b, needs: _extremum(g, a, b, needs, True),
+    "minimum": lambda g, a, b, needs: _extremum(g, a, b, needs, False),
+    "pow": _pow,
+    "remainder": lambda g, a, b, needs: (g, -(g * E.floor_divide(a, b)) if needs[1]
+                                         else None),
+    "fmod": lambda g, a, b, needs: (g, -(g * E.div(a, b, rounding_mode="trunc"))
+                                    if needs[1] else None),
+    "floor_divide": lambda g: (g * 0, g * 0),
+    "trunc_divide": lambda g: (g * 0, g * 0),
+    "atan2": lambda g, a, b: (g * b / (a * a + b * b), -(g * a) / (a * a + b * b)),
+    "where": lambda g, a: (None, _where(a, g, 0.0), _where(a, 0.0, g)),
+    "lerp": lambda g, a, b, c, needs: (g * (1 - c) if needs[0] else None,
+                                       g * c if needs[1] else None,
+                                       g * (b - a) if needs[2] else None),
+    "clamp": _clamp,
+    # reductions and scans
+    "sum": lambda g, shapes, dim, keepdim: unreduce(g, dim, keepdim, shapes[0]),
+    "mean": lambda g, shapes, dim, keepdim: unreduce(g, dim, keepdim, shapes[0]) / _count(
+        shapes[0], dim),
+    "prod": _prod,
+    "amax": _even_split,
+    "amin": _even_split,
+    "max_dim": _pick,
+    "min_dim": _pick,
+    "var": lambda g, a, dim, correction, keepdim: unreduce(g, dim, keepdim, a.shape) * 2 * (
+        a - a.mean(dim, keepdim=True)) / float(_count(a.shape, dim) - correction),
+    "logsumexp": lambda g, a, out, dim, keepdim: unreduce(g, dim, keepdim, a.shape) * (
+        a - unreduce(out, dim, keepdim, a.shape)).exp(),
+    "norm": _norm,
+    "cumsum": lambda g, dim: g.flip((dim,)).cumsum(dim).flip((dim,)) if g.dim() else g,
+    "cumprod": lambda g, a, out, dim: _cumprod(g, a, out, dim) if a.dim() else g,
+    "softmax": lambda g, out, dim: out * (g - (g * out).sum(dim, keepdim=True)),
+    "log_softmax": lambda g, out, dim: g - out.exp() * g.sum(dim, keepdim=True),
+    # linear algebra
+    "matmul": _matmul,
+    "einsum": _einsum,
+    # shape and view
+    "view": lambda g, shapes: g.reshape(shapes[0]),
+    "reshape": lambda g, shapes: g.reshape(shapes[0]),
+    "permute": lambda g, dims: g.permute(*sorted(range(len(dims)), key=dims.__getitem__)),
+    "expand": lambda g: g,
+    "getitem": lambda g, shapes, index: index_put(_zeros(shapes[0], g), g, index,
+                                                  accumulate=True),
+    "diagonal": _diagonal,
+    "contiguous": lambda g: g,
+    "clone": lambda g: g,
+    "cat": _split_cat,
+    "flip": lambda g, dims: g.flip(dims),
+    "roll": lambda g, shifts, dims: g.roll(-shifts if dims is None else
+                                           tuple(-s for s in shifts), dims),
+    "tile": _tile,
+    "tril": lambda g, diagonal: g.tril(diagonal),
+    "triu": lambda g, diagonal: g.triu(diagonal),
+    "gather": lambda g, shapes, b, dim: (_zeros(shapes[0], g).scatter_add(dim, b, g), None),
+    "scatter": lambda g, b, needs, dim: (g.scatter(dim, b, 0.0) if needs[0] else None, None,
+                                         g.gather(dim, b) if needs[2] else None),
+    "scatter_add": lambda g, b, needs, dim: (g, None, g.gather(dim, b) if needs[2] else None),
+    "index_select": _index_select,
+    "masked_fill": lambda g, b: (_where(b, 0.0, g), None),
+    "masked_select": _masked_select,
+    "sort": _sorted,
+    "topk": _sorted,
+    "index_put": _index_put_grad,
+}
+
+
+def install() -> None:
+    """Attach each formula to its op-table row; every differentiable row needs one."""
+    missing = [n for n, row in OPS.items()
+               if row.differentiable and row.kind not in ("creation", "random", "inplace")
+               and n not in DERIVATIVES]
+    if missing:
+        raise RuntimeError(f"derivative formulas missing for: {', '.join(missing)}")
+    for name, fn in DERIVATIVES.items():
+        OPS[name].backward = Formula(name, fn)

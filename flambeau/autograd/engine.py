@@ -1,0 +1,173 @@
+"""The backward engine: walk the graph from the outputs in dependency order.
+
+Like micrograd's ``backward()``, with three additions PyTorch users rely on:
+gradients meeting at a node are summed before it runs, leaves accumulate into
+``.grad`` once per backward (then post-accumulate hooks fire, which DDP uses), and
+saved tensors are freed as each node finishes unless ``retain_graph`` is set.
+"""
+
+from __future__ import annotations
+
+from ..dispatcher.dtypes import DType
+from ..frontend.grad_mode import STATE
+from ..frontend.tensor import Tensor
+from .node import AccumulateGrad, edge_of
+
+__all__ = ["run_backward", "sum_to_shape"]
+
+
+def sum_to_shape(g: Tensor, shape: tuple) -> Tensor:
+    """Sum ``g`` over the dims that broadcasting added or expanded to reach its shape."""
+    gs = g._data.shape
+    if gs == shape:
+        return g
+    lead = len(gs) - len(shape)
+    dims = tuple(range(lead)) + tuple(i + lead for i, n in enumerate(shape)
+                                      if n == 1 and gs[i + lead] != 1)
+    if dims:
+        g = g.sum(dims, keepdim=True)
+    if lead:
+        g = g.reshape(shape)
+    return g
+
+
+def _fit(g, meta) -> Tensor:
+    shape, dtype = meta
+    if g._data.shape != shape:
+        g = sum_to_shape(g, shape)
+    if g._dtype is not dtype and isinstance(dtype, DType):
+        g = g.to(dtype)
+    return g
+
+
+def _run_hooks(hooks, grad):
+    for hook in hooks:
+        new = hook(grad)
+        if new is not None:
+            grad = new
+    return grad
+
+
+def _accumulate(node: AccumulateGrad, grad: Tensor, create_graph: bool) -> None:
+    leaf = node.variable
+    if leaf._hooks:
+        grad = _run_hooks(leaf._hooks, grad)
+    if leaf._grad is None:
+        leaf._grad = grad if create_graph else grad.detach()
+        if not create_graph and grad._base is not None:
+            leaf._grad = grad.clone()  # never alias another tensor's memory as .grad
+    elif create_graph:
+        leaf._grad = leaf._grad + grad
+    else:
+        leaf._grad.add_(grad.detach())
+    if leaf._post_hooks:
+        for hook in leaf._post_hooks:
+            hook(leaf)
+
+
+def run_backward(roots, grads, retain_graph: bool, create_graph: bool, inputs=None,
+                 accumulate: bool = True):
+    """Backpropagate ``grads`` from ``roots``.
+
+    Args:
+        roots, grads: output tensors and their incoming gradients.
+        inputs: tensors whose gradients are wanted; with ``accumulate`` they are the
+            only ones whose ``.grad`` is written, without it their gradients are
+            returned instead (``autograd.grad``).
+
+    Returns:
+        With ``accumulate=False``, the list of gradients for ``inputs`` (None where a
+        tensor got none).
+    """
+    targets = {}
+    if inputs is not None:
+        for i, t in enumerate(inputs):
+            targets.setdefault(edge_of(t), []).append(i)
+    captured = [None] * (len(inputs) if inputs is not None else 0)
+
+    edges = [edge_of(r) for r in roots]
+    deps: dict = {}
+    seen = set()
+    stack = [n for n, _ in edges if n is not None]
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for nxt, _ in node.next_functions:
+            if nxt is not None:
+                deps[nxt] = deps.get(nxt, 0) + 1
+                if nxt not in seen:
+                    stack.append(nxt)
+
+    buffers: dict = {}
+    for (node, nr), g in zip(edges, grads):
+        if node is not None:
+            _add_to(buffers, node, nr, g)
+    ready = [n for n in dict.fromkeys(n for n, _ in edges if n is not None)
+             if deps.get(n, 0) == 0]
+
+    prev = STATE.enabled
+    STATE.enabled = create_graph
+    try:
+        while ready:
+            node = ready.pop()
+            slots = buffers.pop(node, None) or {}
+            if node.pre_hooks:
+                for nr, hooks in node.pre_hooks.items():
+                    if nr in slots:
+                        slots[nr] = _run_hooks(hooks, slots[nr])
+            if node.retain_refs:
+                for nr, ref in node.retain_refs.items():
+                    t = ref()
+                    if t is not None and nr in slots:
+                        g = slots[nr] if create_graph else slots[nr].detach()
+                        t._grad = g if t._grad is None else t._grad + g
+            if targets:
+                for nr, g in slots.items():
+                    for i in targets.get((node, nr), ()):
+                        captured[i] = g
+                        if accumulate and not isinstance(node, AccumulateGrad):
+                            _store_nonleaf(inputs[i], g, create_graph)
+            if isinstance(node, AccumulateGrad):
+                g = slots.get(0)
+                if g is not None and accumulate and (not targets or (node, 0) in targets):
+                    _accumulate(node, g, create_graph)
+                continue
+            if not slots:
+                in_grads = (None,) * len(node.next_functions)
+            else:
+                grad_list = [slots.get(i) for i in range(max(slots) + 1)]
+                in_grads = node.apply(grad_list)
+                if not retain_graph:
+                    node.release()
+            for (nxt, nr), g, meta in zip(node.next_functions, in_grads,
+                                          getattr(node, "meta", ()) or
+                                          (None,) * len(node.next_functions)):
+                if nxt is None:
+                    continue
+                if g is not None:
+                    if meta is not None:
+                        g = _fit(g, meta)
+                    _add_to(buffers, nxt, nr, g)
+                deps[nxt] -= 1
+                if deps[nxt] == 0:
+                    ready.append(nxt)
+    finally:
+        STATE.enabled = prev
+    return captured
+
+
+def _store_nonleaf(t, g, create_graph):
+    g = g if create_graph else g.detach()
+    t._grad = g if t._grad is None else t._grad + g
+
+
+def _add_to(buffers, node, nr, g):
+    slots = buffers.get(node)
+    if slots is None:
+        buffers[node] = {nr: g}
+    elif nr in slots:
+        slots[nr] = slots[nr] + g
+    else:
+        slots[nr] = g

@@ -1,0 +1,156 @@
+"""Autograd as a dispatch layer: run the op below, then record a graph node.
+
+The layer wants an op only when grad mode is on and an input requires grad; backends
+never see it. In-place writes and device transfers are recorded here too.
+"""
+
+from __future__ import annotations
+
+from ..dispatcher import dispatch
+from ..frontend.grad_mode import STATE, no_grad
+from ..frontend.tensor import Tensor
+from .node import Node, OpNode, edge_of
+
+__all__ = ["AutogradLayer", "record_inplace", "is_recording"]
+
+
+class AutogradLayer:
+    requires_grad_only = True
+
+    def wants(self, tensors) -> bool:
+        if not STATE.enabled:
+            return False
+        for t in tensors:
+            if t._requires_grad:
+                return True
+        return False
+
+    def handle(self, op, inputs, params, redispatch):
+        out = redispatch()
+        formula = op.backward
+        if formula is None:
+            return out
+        first = out[0] if type(out) is tuple else out
+        if first._dtype.category != 2:
+            return out  # integer and bool outputs are not differentiable
+        next_functions = tuple(edge_of(x) if isinstance(x, Tensor) else (None, 0)
+                               for x in inputs)
+        meta = tuple((x._data.shape, x._dtype) if isinstance(x, Tensor) else None
+                     for x in inputs)
+        node = OpNode(op, formula, next_functions, meta, params)
+        formula.save(node, inputs, out)
+        first.grad_fn = node
+        first._requires_grad = True
+        return out
+
+    def handle_transfer(self, t, device, redispatch):
+        out = redispatch()
+        if t._dtype.category == 2:
+            out.grad_fn = ToDeviceNode(edge_of(t), t._device, t._data.shape, t._dtype)
+            out._requires_grad = True
+        return out
+
+
+class ToDeviceNode(Node):
+    """Gradient of a device transfer: the gradient moved back."""
+
+    __slots__ = ("device", "meta")
+
+    def __init__(self, edge, device, shape, dtype):
+        self.next_functions = (edge,)
+        self.device = device
+        self.meta = ((shape, dtype),)
+        self.pre_hooks = None
+        self.retain_refs = None
+
+    def name(self) -> str:
+        return "ToCopyBackward0"
+
+    def apply(self, grads):
+        return (grads[0].to(self.device),)
+
+    def release(self) -> None:
+        pass
+
+
+class CopySlicesNode(Node):
+    """An in-place write through a view: the root's new value is the old root with the
+    view's region replaced by the written result."""
+
+    __slots__ = ("chain", "meta")
+
+    def __init__(self, root_edge, result_edge, chain, root, result):
+        self.next_functions = (root_edge, result_edge)
+        self.chain = chain
+        self.meta = ((root._data.shape, root._dtype), (result._data.shape, result._dtype))
+        self.pre_hooks = None
+        self.retain_refs = None
+
+    def name(self) -> str:
+        return "CopySlices"
+
+    def apply(self, grads):
+        g = grads[0]
+        region = replay(self.chain, g).clone()
+        old = None
+        if self.next_functions[0][0] is not None:
+            old = g.clone()
+            with no_grad():
+                replay(self.chain, old).zero_()
+        return (old, region)
+
+    def release(self) -> None:
+        pass
+
+
+def replay(chain, t):
+    """Apply the recorded view ops of ``chain`` to ``t``."""
+    for op, params in chain:
+        t = dispatch.call(op, t, **params)
+    return t
+
+
+def is_recording(self, args=(), kwargs=None) -> bool:
+    """Whether an in-place write to ``self`` with these operands must be recorded."""
+    if not STATE.enabled:
+        return False
+    if self._requires_grad:
+        return True
+    for a in list(args) + list((kwargs or {}).values()):
+        if isinstance(a, Tensor) and a._requires_grad:
+            return True
+    return False
+
+
+def record_inplace(self, compute, write):
+    """Run ``compute(src)`` on a copy of ``self``'s value, ``write`` the result into
+    ``self``'s memory, and rewire the graph so ``self`` (or the root it is a view of)
+    now comes from that result."""
+    chain = self.__dict__.get("_view_chain")  # set only on differentiable views
+    root = self._base if chain is not None else self
+    if root is not self and root._requires_grad and root.grad_fn is None:
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in "
+                           "an in-place operation; operate on a clone or under "
+                           "fl.no_grad()")
+    # compute from a copy: the formula may save its input, which the write then changes
+    result = compute(self.clone())
+    write(result)
+    if root is self:
+        self.grad_fn = result.grad_fn
+        self._output_nr = result._output_nr
+        self._requires_grad = result._requires_grad
+        return self
+    node = CopySlicesNode(edge_of(root), edge_of(result), chain, root, result)
+    root.grad_fn = node
+    root._output_nr = 0
+    root._requires_grad = True
+    fresh = replay(chain, _graph_alias(root))
+    self.grad_fn, self._output_nr = fresh.grad_fn, fresh._output_nr
+    self._requires_grad = True
+    return self
+
+
+def _graph_alias(t):
+    a = dispatch.wrap(t._data, t._dtype, t._device)
+    a.grad_fn, a._output_nr, a._requires_grad = t.grad_fn, t._output_nr, t._requires_grad
+    return a
