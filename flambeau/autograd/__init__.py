@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import weakref
 from ..dispatcher import dispatch
+from ..dispatcher.optable import OPS
 from ..frontend.grad_mode import (enable_grad, inference_mode, is_grad_enabled, no_grad,
                                   set_grad_enabled)
 from ..frontend.tensor import Tensor
@@ -18,6 +19,8 @@ from .engine import run_backward
 from .function import Function, FunctionCtx
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .node import RemovableHandle, accumulator
+
+_FULL = OPS["full"]
 
 __all__ = ["backward", "grad", "Function", "FunctionCtx", "gradcheck", "gradgradcheck",
            "GradcheckError", "no_grad", "enable_grad", "set_grad_enabled",
@@ -31,7 +34,6 @@ def _as_list(x) -> list:
 
 
 def _seed_grads(outputs, grad_outputs, op: str) -> list:
-    from ..frontend.creation import ones_like
     grads = _as_list(grad_outputs) if grad_outputs is not None else [None] * len(outputs)
     if len(grads) != len(outputs):
         raise RuntimeError(f"{op}: got {len(grads)} gradients for {len(outputs)} outputs")
@@ -45,7 +47,8 @@ def _seed_grads(outputs, grad_outputs, op: str) -> list:
                 raise RuntimeError(f"{op}: grad can be implicitly created only for scalar "
                                    f"outputs (output {i} has shape {list(o.shape)}); pass "
                                    f"a gradient tensor")
-            g = ones_like(o)
+            g = dispatch.create(_FULL, o._dtype, o._device, shape=o._data.shape,
+                                fill_value=1)
         elif not isinstance(g, Tensor):
             from ..frontend.creation import tensor
             g = tensor(g, dtype=o.dtype, device=o.device)

@@ -24,15 +24,17 @@ __all__ = ["DERIVATIVES", "install", "unreduce"]
 _LN2, _LN10 = math.log(2.0), math.log(10.0)
 
 
+_VIEW, _EXPAND = OPS["view"], OPS["expand"]
+
+
 def unreduce(g, dim, keepdim: bool, shape):
     """Broadcast a reduction's gradient back over the reduced ``dim`` of ``shape``."""
+    shape = tuple(shape)
     if not keepdim:
-        if dim is None:
-            g = g.reshape((1,) * len(shape))
-        else:
-            for d in dim:
-                g = g.unsqueeze(d)
-    return g.expand(shape)
+        kept = tuple(1 if dim is None or i in dim else n for i, n in enumerate(shape))
+        if g._data.shape != kept:
+            g = dispatch.call(_VIEW, g, shape=kept)
+    return dispatch.call(_EXPAND, g, shape=shape)
 
 
 def index_put(x, values, index, accumulate=False):
@@ -121,6 +123,8 @@ def _norm(g, a, out, p, dim, keepdim):
 
 
 def _matmul(g, a, b, needs):
+    if a.dim() == 1 and b.dim() == 1:
+        return (g * b if needs[0] else None, g * a if needs[1] else None)
     a2 = a.unsqueeze(0) if a.dim() == 1 else a
     b2 = b.unsqueeze(-1) if b.dim() == 1 else b
     g2 = g
@@ -220,8 +224,8 @@ def _split_cat(g, shapes, dim):
     return split(g, [s[dim] for s in shapes], dim)
 
 
-def _index_put_grad(g, b, needs, index, accumulate):
-    ga = g if accumulate else (index_put(g, b.new_zeros(()), index) if needs[0] else None)
+def _index_put_grad(g, needs, index, accumulate):
+    ga = g if accumulate else (index_put(g, g.new_zeros(()), index) if needs[0] else None)
     gb = dispatch.call(OPS["getitem"], g, index=index) if needs[1] else None
     return ga, gb
 
@@ -234,7 +238,10 @@ def _pow(g, a, b, out, needs):
         else:
             ga = _where(b == 0, 0.0, g * b * a.pow(b - 1))
     if needs[1]:
-        gb = _where((a == 0) & (b >= 0), 0.0, g * out * a.log())
+        if isinstance(a, (int, float)):
+            gb = g * out * math.log(a) if a > 0 else g * 0
+        else:
+            gb = _where((a == 0) & (b >= 0), 0.0, g * out * a.log())
     return ga, gb
 
 
@@ -358,6 +365,15 @@ DERIVATIVES = {
     "sort": _sorted,
     "topk": _sorted,
     "index_put": _index_put_grad,
+    # nn primitives: unfold and fold are each other's adjoint
+    "unfold": lambda g, shapes, kernel_size, dilation, padding, stride: dispatch.call(
+        OPS["fold"], g, output_size=tuple(shapes[0][2:]), kernel_size=kernel_size,
+        dilation=dilation, padding=padding, stride=stride),
+    "fold": lambda g, kernel_size, dilation, padding, stride: dispatch.call(
+        OPS["unfold"], g, kernel_size=kernel_size, dilation=dilation, padding=padding,
+        stride=stride),
+    "pad": lambda g, shapes, pad: dispatch.call(
+        OPS["getitem"], g, index=tuple(slice(b, b + n) for (b, _), n in zip(pad, shapes[0]))),
 }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from ..dispatcher.dtypes import DType
 from ..frontend.grad_mode import STATE
 from ..frontend.tensor import Tensor
+from ..frontend.inplace import accumulate_into
 from .node import AccumulateGrad, edge_of
 
 __all__ = ["run_backward", "sum_to_shape"]
@@ -59,7 +60,7 @@ def _accumulate(node: AccumulateGrad, grad: Tensor, create_graph: bool) -> None:
     elif create_graph:
         leaf._grad = leaf._grad + grad
     else:
-        leaf._grad.add_(grad.detach())
+        accumulate_into(leaf._grad, grad)
     if leaf._post_hooks:
         for hook in leaf._post_hooks:
             hook(leaf)
@@ -85,27 +86,29 @@ def run_backward(roots, grads, retain_graph: bool, create_graph: bool, inputs=No
             targets.setdefault(edge_of(t), []).append(i)
     captured = [None] * (len(inputs) if inputs is not None else 0)
 
+    # count, for every node, how many edges lead into it: a node runs when all its
+    # incoming gradients have arrived
     edges = [edge_of(r) for r in roots]
     deps: dict = {}
-    seen = set()
     stack = [n for n, _ in edges if n is not None]
+    seen = set(stack)
     while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        for nxt, _ in node.next_functions:
+        for nxt, _ in stack.pop().next_functions:
             if nxt is not None:
-                deps[nxt] = deps.get(nxt, 0) + 1
-                if nxt not in seen:
-                    stack.append(nxt)
+                if nxt in deps:
+                    deps[nxt] += 1
+                else:
+                    deps[nxt] = 1
+                    if nxt not in seen:
+                        seen.add(nxt)
+                        stack.append(nxt)
 
     buffers: dict = {}
     for (node, nr), g in zip(edges, grads):
         if node is not None:
             _add_to(buffers, node, nr, g)
     ready = [n for n in dict.fromkeys(n for n, _ in edges if n is not None)
-             if deps.get(n, 0) == 0]
+             if n not in deps]
 
     prev = STATE.enabled
     STATE.enabled = create_graph
@@ -113,49 +116,65 @@ def run_backward(roots, grads, retain_graph: bool, create_graph: bool, inputs=No
         while ready:
             node = ready.pop()
             slots = buffers.pop(node, None) or {}
-            if node.pre_hooks:
-                for nr, hooks in node.pre_hooks.items():
-                    if nr in slots:
-                        slots[nr] = _run_hooks(hooks, slots[nr])
-            if node.retain_refs:
-                for nr, ref in node.retain_refs.items():
-                    t = ref()
-                    if t is not None and nr in slots:
-                        g = slots[nr] if create_graph else slots[nr].detach()
-                        t._grad = g if t._grad is None else t._grad + g
-            if targets:
-                for nr, g in slots.items():
-                    for i in targets.get((node, nr), ()):
-                        captured[i] = g
-                        if accumulate and not isinstance(node, AccumulateGrad):
-                            _store_nonleaf(inputs[i], g, create_graph)
-            if isinstance(node, AccumulateGrad):
+            if node.pre_hooks or node.retain_refs or targets:
+                _observe(node, slots, targets, captured, inputs, accumulate, create_graph)
+            if node.__class__ is AccumulateGrad:
                 g = slots.get(0)
                 if g is not None and accumulate and (not targets or (node, 0) in targets):
                     _accumulate(node, g, create_graph)
                 continue
-            if not slots:
-                in_grads = (None,) * len(node.next_functions)
-            else:
-                grad_list = [slots.get(i) for i in range(max(slots) + 1)]
-                in_grads = node.apply(grad_list)
+            if slots:
+                in_grads = node.apply(slots)
                 if not retain_graph:
                     node.release()
-            for (nxt, nr), g, meta in zip(node.next_functions, in_grads,
-                                          getattr(node, "meta", ()) or
-                                          (None,) * len(node.next_functions)):
+            else:
+                in_grads = _NONES
+            for (nxt, nr), g, meta in zip(node.next_functions, in_grads, node.meta):
                 if nxt is None:
                     continue
                 if g is not None:
-                    if meta is not None:
+                    if meta is not None and (g._data.shape != meta[0] or
+                                             g._dtype is not meta[1]):
                         g = _fit(g, meta)
                     _add_to(buffers, nxt, nr, g)
-                deps[nxt] -= 1
-                if deps[nxt] == 0:
+                left = deps[nxt] - 1
+                deps[nxt] = left
+                if not left:
                     ready.append(nxt)
     finally:
         STATE.enabled = prev
     return captured
+
+
+class _Nones:
+    """Endless Nones, zipped against a node's edges when no gradient reached it."""
+
+    def __iter__(self):
+        while True:
+            yield None
+
+
+_NONES = _Nones()
+
+
+def _observe(node, slots, targets, captured, inputs, accumulate, create_graph):
+    """Tensor hooks, retain_grad and gradient capture at a node about to run."""
+    if node.pre_hooks:
+        for nr, hooks in node.pre_hooks.items():
+            if nr in slots:
+                slots[nr] = _run_hooks(hooks, slots[nr])
+    if node.retain_refs:
+        for nr, ref in node.retain_refs.items():
+            t = ref()
+            if t is not None and nr in slots:
+                g = slots[nr] if create_graph else slots[nr].detach()
+                t._grad = g if t._grad is None else t._grad + g
+    if targets:
+        for nr, g in slots.items():
+            for i in targets.get((node, nr), ()):
+                captured[i] = g
+                if accumulate and node.__class__ is not AccumulateGrad:
+                    _store_nonleaf(inputs[i], g, create_graph)
 
 
 def _store_nonleaf(t, g, create_graph):

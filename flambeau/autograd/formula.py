@@ -40,35 +40,32 @@ class Formula:
 
     def save(self, node, inputs, out) -> None:
         """Save what this formula names, at the versions the tensors have now."""
-        saved = {}
-        if self.all_inputs:
-            saved["inputs"] = [SavedTensor(x) if hasattr(x, "_dtype") else x
-                               for x in inputs]
+        saved = []
         for name in self.names:
             i = _POSITIONS.get(name)
             if i is not None:
-                x = inputs[i]
-                saved[name] = SavedTensor(x) if hasattr(x, "_dtype") else x
-        if self.uses_out:
-            saved["out"] = tuple(SavedTensor(o, is_output=True) if o is not None else None
-                                 for o in out) if isinstance(out, tuple) \
-                else SavedTensor(out, is_output=True)
+                saved.append(_save_input(inputs[i]))
+            elif name == "inputs":
+                saved.append([_save_input(x) for x in inputs])
+            elif name == "out":
+                saved.append(tuple(SavedTensor(o, is_output=True) if o is not None else None
+                                   for o in out) if out.__class__ is tuple
+                             else SavedTensor(out, is_output=True))
+            else:
+                saved.append(None)
         node.saved = saved
 
     def run(self, node, g) -> tuple:
         kwargs = {}
         saved = node.saved
-        for name in self.names:
+        for name, v in zip(self.names, saved):
             if name in _POSITIONS:
-                v = saved[name]
-                kwargs[name] = v.unpack(node) if isinstance(v, SavedTensor) else v
+                kwargs[name] = _unpack_input(v, node)
             elif name == "inputs":
-                kwargs[name] = [v.unpack(node) if isinstance(v, SavedTensor) else v
-                                for v in saved["inputs"]]
+                kwargs[name] = [_unpack_input(x, node) for x in v]
             elif name == "out":
-                v = saved["out"]
                 kwargs[name] = tuple(s.unpack(node) if s is not None else None for s in v) \
-                    if isinstance(v, tuple) else v.unpack(node)
+                    if v.__class__ is tuple else v.unpack(node)
             elif name == "needs":
                 kwargs[name] = tuple(n is not None for n, _ in node.next_functions)
             elif name == "shapes":
@@ -76,4 +73,26 @@ class Formula:
             else:
                 kwargs[name] = node.params[name]
         res = self.fn(g, **kwargs)
-        return res if isinstance(res, tuple) else (res,)
+        return res if res.__class__ is tuple else (res,)
+
+
+def _save_input(x):
+    """An input saved as (tensor, root, version); non-tensors as themselves."""
+    if not hasattr(x, "_dtype"):
+        return x
+    root = x._base if x._base is not None else x
+    return (x, root, root._version)
+
+
+def _unpack_input(v, node):
+    if v.__class__ is not tuple:
+        return v
+    t, root, version = v
+    if root._version != version:
+        raise RuntimeError(
+            f"one of the variables needed for gradient computation has been modified by "
+            f"an inplace operation: [flambeau.{t._dtype.name}{list(t._data.shape)}], which "
+            f"is an input of {node.name()}, is at version {root._version}; expected "
+            f"version {version} instead. Hint: clone() the tensor before modifying it in "
+            f"place, or do the in-place update out of place.")
+    return t

@@ -79,7 +79,7 @@ class FunctionNode(Node):
         if self.released:
             raise RuntimeError("Trying to backward through the graph a second time; "
                                "specify retain_graph=True")
-        grads = list(grads) + [None] * (len(self.out_meta) - len(grads))
+        grads = [grads.get(i) for i in range(len(self.out_meta))]
         if self.ctx._materialize:
             grads = [g if g is not None else _zeros(m) for g, m in zip(grads, self.out_meta)]
         res = self.cls.backward(self.ctx, *grads)

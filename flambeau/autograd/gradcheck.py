@@ -23,7 +23,7 @@ def _outputs(fn, inputs):
 
 def _flat_host(t: Tensor):
     import numpy as np
-    return np.asarray(t.detach().cpu().numpy(), dtype=np.float64).reshape(-1)
+    return np.array(t.detach().cpu().numpy(), dtype=np.float64).reshape(-1)  # a copy
 
 
 def _numerical(fn, inputs, i, eps, outs_meta):

@@ -11,7 +11,9 @@ from ..frontend.grad_mode import STATE, no_grad
 from ..frontend.tensor import Tensor
 from .node import Node, OpNode, edge_of
 
-__all__ = ["AutogradLayer", "record_inplace", "is_recording"]
+_NO_EDGE = (None, 0)
+
+__all__ = ["AutogradLayer", "record_inplace", "wants_inplace"]
 
 
 class AutogradLayer:
@@ -27,21 +29,39 @@ class AutogradLayer:
 
     def handle(self, op, inputs, params, redispatch):
         out = redispatch()
+        self.record(op, inputs, params, out)
+        return out
+
+    def record(self, op, inputs, params, out) -> None:
+        """Attach a node for ``op`` to ``out`` when grad mode is on and the op is
+        differentiable with a floating-point output."""
         formula = op.backward
-        if formula is None:
-            return out
-        first = out[0] if type(out) is tuple else out
+        if formula is None or not STATE.enabled:
+            return
+        first = out[0] if out.__class__ is tuple else out
         if first._dtype.category != 2:
-            return out  # integer and bool outputs are not differentiable
-        next_functions = tuple(edge_of(x) if isinstance(x, Tensor) else (None, 0)
-                               for x in inputs)
-        meta = tuple((x._data.shape, x._dtype) if isinstance(x, Tensor) else None
-                     for x in inputs)
-        node = OpNode(op, formula, next_functions, meta, params)
+            return  # integer and bool outputs are not differentiable
+        nexts = []
+        meta = []
+        for x in inputs:
+            if isinstance(x, Tensor):
+                nexts.append(edge_of(x))
+                meta.append((x._data.shape, x._dtype))
+            else:
+                nexts.append(_NO_EDGE)
+                meta.append(None)
+        node = OpNode(op, formula, nexts, meta, params)
         formula.save(node, inputs, out)
         first.grad_fn = node
         first._requires_grad = True
-        return out
+
+    @staticmethod
+    def wants_inplace(target, operands) -> bool:
+        return wants_inplace(target, operands)
+
+    @staticmethod
+    def record_inplace(target, compute, write):
+        return record_inplace(target, compute, write)
 
     def handle_transfer(self, t, device, redispatch):
         out = redispatch()
@@ -67,7 +87,7 @@ class ToDeviceNode(Node):
         return "ToCopyBackward0"
 
     def apply(self, grads):
-        return (grads[0].to(self.device),)
+        return (grads[0].to(self.device),)  # grads: {output_nr: gradient}
 
     def release(self) -> None:
         pass
@@ -94,9 +114,12 @@ class CopySlicesNode(Node):
         region = replay(self.chain, g).clone()
         old = None
         if self.next_functions[0][0] is not None:
-            old = g.clone()
+            # the old root gets no gradient where the write replaced it; a constant
+            # mask keeps this differentiable for create_graph
             with no_grad():
-                replay(self.chain, old).zero_()
+                mask = g.detach().new_ones(g.shape)
+                replay(self.chain, mask).zero_()
+            old = g * mask
         return (old, region)
 
     def release(self) -> None:
@@ -110,13 +133,13 @@ def replay(chain, t):
     return t
 
 
-def is_recording(self, args=(), kwargs=None) -> bool:
+def wants_inplace(self, operands=()) -> bool:
     """Whether an in-place write to ``self`` with these operands must be recorded."""
     if not STATE.enabled:
         return False
     if self._requires_grad:
         return True
-    for a in list(args) + list((kwargs or {}).values()):
+    for a in operands:
         if isinstance(a, Tensor) and a._requires_grad:
             return True
     return False

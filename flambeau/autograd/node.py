@@ -126,7 +126,7 @@ class OpNode(Node):
     def name(self) -> str:
         return self.formula.node_name
 
-    def apply(self, grads: list) -> tuple:
+    def apply(self, grads: dict) -> tuple:
         if self.released:
             raise RuntimeError(_RELEASED)
         return self.formula.run(self, grads[0])
@@ -139,11 +139,12 @@ class OpNode(Node):
 class AccumulateGrad(Node):
     """The node of a leaf: sums incoming gradients into ``leaf.grad``."""
 
-    __slots__ = ("variable",)
+    __slots__ = ("variable", "meta")
 
     def __init__(self, variable):
         self.variable = variable
         self.next_functions = ()
+        self.meta = ()
         self.pre_hooks = None
         self.retain_refs = None
 
@@ -163,8 +164,14 @@ def accumulator(leaf) -> AccumulateGrad:
 
 def edge_of(t) -> tuple:
     """Where the gradient of tensor ``t`` goes: ``(node, output_nr)``."""
-    if t.grad_fn is not None:
-        return (t.grad_fn, t._output_nr)
+    fn = t.grad_fn
+    if fn is not None:
+        return (fn, t._output_nr)
     if t._requires_grad:
-        return (accumulator(t), 0)
-    return (None, 0)
+        ref = t.__dict__.get("_accum_ref")
+        node = ref() if ref is not None else None
+        return (node if node is not None else accumulator(t), 0)
+    return _NO_EDGE
+
+
+_NO_EDGE = (None, 0)

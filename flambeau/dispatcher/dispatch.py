@@ -40,27 +40,46 @@ def push_layer(layer) -> None:
     global _fast
     layers.insert(0, layer)
     _fast = all(getattr(x, "requires_grad_only", False) for x in layers)
+    _grad_layers[:] = [x for x in layers if getattr(x, "requires_grad_only", False)]
 
 
+# True while every layer only wants ops whose inputs require grad: then the short
+# paths below run the kernel themselves and let those layers ``record`` afterwards.
 _fast = True
+_grad_layers: list = []
+
+
+def _record(op, inputs, params, out):
+    for layer in _grad_layers:
+        layer.record(op, inputs, params, out)
+
+
+def inplace(target, compute, write, operands=()):
+    """Set ``target`` to ``compute(target)`` through ``write``; a layer that tracks
+    graphs (autograd) takes over when it must record the write."""
+    for layer in _grad_layers:
+        if layer.wants_inplace(target, operands):
+            return layer.record_inplace(target, compute, write)
+    write(compute(target))
+    return target
 
 
 def binary(op, a, b):
     """``call(op, a, b)`` with a short path for the common cases: two tensors of one
-    dtype and device, or a tensor and a Python number of the same category, with no
-    input requiring grad. Everything else takes :func:`call`."""
+    dtype and device, or a tensor and a Python number of the same category.
+    Everything else takes :func:`call`."""
     try:
         d = a._dtype
         dev = a._device
-        if a._requires_grad or not _fast:
-            return call(op, a, b)
+        rg = a._requires_grad
         if b.__class__ is float or b.__class__ is int:
-            if d.category != 2:
+            if d.category != 2 or not _fast:
                 return call(op, a, b)
             nb = b
         else:
-            if b._dtype is not d or b._device is not dev or b._requires_grad:
+            if b._dtype is not d or b._device is not dev or not _fast:
                 return call(op, a, b)
+            rg = rg or b._requires_grad
             nb = b._data
             if a._data.shape != nb.shape:
                 broadcast_shapes(a._data.shape, nb.shape, op=op.name)
@@ -77,19 +96,19 @@ def binary(op, a, b):
     t._data = k(a._data, nb)
     t._dtype = c[1]
     t._device = dev
+    if rg:
+        _record(op, (a, b), _NO_PARAMS, t)
     return t
 
 
 def unary(op, a):
-    """``call(op, a)`` with a short path when ``a`` needs no cast and no grad."""
+    """``call(op, a)`` with a short path when ``a`` needs no cast."""
     try:
         d = a._dtype
-        if a._requires_grad or not _fast:
-            return call(op, a)
     except AttributeError:
         return call(op, a)
     c = op.rule_cache.get(d)
-    if c is None or c[0] is not d:
+    if c is None or c[0] is not d or not _fast:
         return call(op, a)
     dev = a._device
     per_dtype = op.kernels.get(dev.type)
@@ -100,9 +119,25 @@ def unary(op, a):
     t._data = k(a._data)
     t._dtype = c[1]
     t._device = dev
+    if a._requires_grad:
+        _record(op, (a,), _NO_PARAMS, t)
     return t
 
 
+_NO_PARAMS: dict = {}
+
+
+def create(op, dtype: DType, device, **params):
+    """Run a creation or sampling op (no tensor inputs) of ``dtype`` on ``device``."""
+    per_dtype = op.kernels.get(device.type)
+    k = per_dtype.get(dtype) if per_dtype is not None else None
+    if k is None:
+        return call(op, dtype=dtype, device=device, **params)
+    t = _new(Tensor)
+    t._data = k(dtype=dtype, index=device.index or 0, **params)
+    t._dtype = dtype
+    t._device = device
+    return t
 _new = object.__new__
 
 
@@ -202,6 +237,43 @@ def call(op, *inputs, **params):
     Returns:
         A tensor, or a tuple of tensors/``None`` for multi-output ops.
     """
+    # Short path: every input a tensor of one dtype and device that needs no cast.
+    if inputs and _fast and op.rule is not None:
+        x0 = inputs[0]
+        try:
+            d = x0._dtype
+            dev = x0._device
+            rg = x0._requires_grad
+            for x in inputs[1:]:
+                if x._dtype is not d or x._device is not dev:
+                    return _call_general(op, inputs, params)
+                if x._requires_grad:
+                    rg = True
+        except AttributeError:
+            return _call_general(op, inputs, params)
+        c = op.rule_cache.get(d)
+        per_dtype = op.kernels.get(dev.type)
+        k = per_dtype.get(d) if per_dtype is not None else None
+        if c is None or c[0] is not d or k is None:
+            return _call_general(op, inputs, params)
+        if len(inputs) > 1 and op.kind in _ELEMENTWISE:
+            shape = x0._data.shape
+            for x in inputs[1:]:
+                if x._data.shape != shape:
+                    broadcast_shapes(*(t._data.shape for t in inputs), op=op.name)
+                    break
+        if len(inputs) == 1:
+            res = k(x0._data, **params)
+        else:
+            res = k(*[x._data for x in inputs], **params)
+        out = _wrap_result(op, res, c[1], dev, x0, params)
+        if rg:
+            _record(op, inputs, params, out)
+        return out
+    return _call_general(op, inputs, params)
+
+
+def _call_general(op, inputs, params):
     tensors = [x for x in inputs if isinstance(x, Tensor)]
     if tensors:
         device = _device_of(op, tensors) if len(tensors) > 1 else tensors[0]._device
@@ -269,15 +341,22 @@ def _backend(op, inputs, params, device, compute, out_dtype):
     natives = [x._data if isinstance(x, Tensor) else x for x in inputs]
     if op.nin == 0:
         params["index"] = device.index or 0
-    res = k(*natives, **params)
-    if type(res) is tuple:
+    return _wrap_result(op, k(*natives, **params), out_dtype, device,
+                        inputs[0] if inputs else None, params)
+
+
+def _wrap_result(op, res, out_dtype, device, src, params):
+    if res.__class__ is tuple:
         first = wrap(res[0], out_dtype, device)
         rest = tuple(None if r is None else wrap(r, _MULTI_OUT_INDEX_DTYPE, device)
                      for r in res[1:])
         return (first,) + rest
-    out = wrap(res, out_dtype, device)
+    out = _new(Tensor)
+    out._data = res
+    out._dtype = out_dtype
+    out._device = device
     if op.view:
-        mark_view(out, inputs[0], op, params)
+        mark_view(out, src, op, params)
     return out
 
 

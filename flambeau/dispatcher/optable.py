@@ -165,6 +165,15 @@ def _rows():
                             "accumulate; a new array with x[index] = values (or += values, "
                             "summing repeated positions, when accumulate)"))
 
+    N = "nn"
+    rows.append(Op("unfold", N, contract="im2col: x (N, C, H, W) -> (N, C*kh*kw, L); params "
+                   "kernel_size, dilation, padding, stride (pairs of ints); zero padding"))
+    rows.append(Op("fold", N, contract="col2im, the adjoint of unfold: (N, C*kh*kw, L) -> "
+                   "(N, C, H, W), overlapping positions summed; params output_size, "
+                   "kernel_size, dilation, padding, stride (pairs)"))
+    rows.append(Op("pad", N, contract="constant padding; params pad (per dim, from the "
+                   "first: ((before, after), ...) with one pair per dim), value"))
+
     I = "inplace"
     rows.append(Op("copy_", I, None, nin=2, differentiable=False,
                    contract="copy_(dst, src): write src (broadcast, cast) into dst"))

@@ -17,17 +17,21 @@ from ..dispatcher.dtypes import (DType, bool_, dtype_from_name, get_default_dtyp
                                  int64)
 from ..dispatcher.optable import OPS
 from ..dispatcher.registry import backend_for
-from .tensor import Tensor, _resolve_device
+from .tensor import Size, Tensor, _resolve_device
 
 __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "from_dlpack", "zeros", "ones",
            "full", "empty", "zeros_like", "ones_like", "full_like", "empty_like",
            "arange", "linspace", "eye", "scalar_tensor"]
 
 _CPU = Device("cpu")
+_FULL = OPS["full"]
+_create = dispatch.create
 
 
 def _device(device) -> Device:
-    return _CPU if device is None else _resolve_device(as_device(device))
+    if device is None or device is _CPU:
+        return _CPU
+    return _resolve_device(as_device(device))
 
 
 def _np_to_dtype(npdtype, op: str) -> DType:
@@ -160,6 +164,8 @@ def _all_backends():
 def _shape_args(size, op: str) -> tuple:
     if len(size) == 1 and not isinstance(size[0], (int, np.integer)):
         size = size[0]
+        if size.__class__ is Size:
+            return tuple(size)
     try:
         shape = tuple(int(s.__index__()) for s in size)
     except (AttributeError, TypeError):
@@ -192,32 +198,29 @@ def full(size, fill_value, *, dtype: DType | None = None, device=None,
             int64 if isinstance(fill_value, (int, np.integer)) else get_default_dtype()
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
-    return _finish(dispatch.call(OPS["full"], shape=shape, fill_value=fill_value,
-                                 dtype=dtype, device=_device(device)), requires_grad)
+    return _finish(_create(_FULL, dtype, _device(device), shape=shape,
+                           fill_value=fill_value), requires_grad)
 
 
 def zeros(*size, dtype: DType | None = None, device=None,
           requires_grad: bool = False) -> Tensor:
     """A tensor of zeros; ``size`` as separate ints or one sequence."""
-    return _finish(dispatch.call(OPS["full"], shape=_shape_args(size, "zeros"),
-                                 fill_value=0, dtype=dtype or get_default_dtype(),
-                                 device=_device(device)), requires_grad)
+    return _finish(_create(_FULL, dtype or get_default_dtype(), _device(device),
+                           shape=_shape_args(size, "zeros"), fill_value=0), requires_grad)
 
 
 def ones(*size, dtype: DType | None = None, device=None,
          requires_grad: bool = False) -> Tensor:
     """A tensor of ones; ``size`` as separate ints or one sequence."""
-    return _finish(dispatch.call(OPS["full"], shape=_shape_args(size, "ones"),
-                                 fill_value=1, dtype=dtype or get_default_dtype(),
-                                 device=_device(device)), requires_grad)
+    return _finish(_create(_FULL, dtype or get_default_dtype(), _device(device),
+                           shape=_shape_args(size, "ones"), fill_value=1), requires_grad)
 
 
 def empty(*size, dtype: DType | None = None, device=None,
           requires_grad: bool = False) -> Tensor:
     """An uninitialised tensor; ``size`` as separate ints or one sequence."""
-    return _finish(dispatch.call(OPS["empty"], shape=_shape_args(size, "empty"),
-                                 dtype=dtype or get_default_dtype(),
-                                 device=_device(device)), requires_grad)
+    return _finish(_create(OPS["empty"], dtype or get_default_dtype(), _device(device),
+                           shape=_shape_args(size, "empty")), requires_grad)
 
 
 def _like(fn, t: Tensor, dtype, device, requires_grad, *extra):

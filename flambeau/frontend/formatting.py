@@ -50,8 +50,15 @@ def _formatter(arr: np.ndarray, summarize: bool):
     else:
         def fmt(v):
             return str(int(v))
+    if kind == "f":
+        # PyTorch sizes float columns by the non-zero finite values only
+        sample = sample[np.isfinite(sample) & (sample != 0)]
     width = max((len(fmt(v)) for v in sample), default=1)
-    return lambda v: fmt(v).rjust(width)
+
+    def padded(v):
+        return fmt(v).rjust(width)
+    padded.width = width
+    return padded
 
 
 def _edges(arr: np.ndarray) -> np.ndarray:
@@ -72,9 +79,9 @@ def _format(arr: np.ndarray, fmt, indent: int, summarize: bool) -> str:
         return fmt(arr.item())
     if arr.ndim == 1:
         items = [fmt(v) for v in arr.tolist()] if not summarize or arr.shape[0] <= 2 * _EDGE \
-            else [fmt(v) for v in arr[:_EDGE].tolist()] + ["..."] + \
+            else [fmt(v) for v in arr[:_EDGE].tolist()] + [" ..."] + \
             [fmt(v) for v in arr[-_EDGE:].tolist()]
-        per_line = max((_WIDTH - indent) // (len(items[0]) + 2), 1) if items else 1
+        per_line = max((_WIDTH - indent) // (fmt.width + 2), 1)
         lines = [", ".join(items[i:i + per_line]) for i in range(0, len(items), per_line)]
         return "[" + (",\n" + " " * (indent + 1)).join(lines) + "]"
     if summarize and arr.shape[0] > 2 * _EDGE:
@@ -101,8 +108,8 @@ def tensor_repr(t) -> str:
     if t._device.type != "cpu":
         suffixes.append(f"device='{t._device}'")
     default = {2: get_default_dtype(), 1: int64, 0: bool_}[t._dtype.category]
-    if t._dtype is not default or (arr.size == 0 and t._dtype is not get_default_dtype()
-                                   and t._dtype.category == 2):
+    # an empty tensor has no values to tell its dtype by: PyTorch names any but the default
+    if t._dtype is not (get_default_dtype() if arr.size == 0 else default):
         suffixes.append(f"dtype={t._dtype!r}")
     if t.grad_fn is not None:
         suffixes.append(f"grad_fn=<{t.grad_fn.name()}>")

@@ -14,6 +14,8 @@ from ..dispatcher import dispatch
 from ..dispatcher.dtypes import bool_, int64
 from ..dispatcher.optable import OPS
 from ..dispatcher.shapes import broadcast_shapes, describe, normalize_dim
+from .grad_mode import STATE
+from .inplace import bump_version, check_writable, write_inplace
 from .tensor import Tensor
 
 _call = dispatch.call
@@ -35,7 +37,12 @@ def basic_view(input: Tensor, index: tuple) -> Tensor:
 
 def _index_tensor(x, like: Tensor) -> Tensor:
     from .creation import as_tensor
-    t = x if isinstance(x, Tensor) else as_tensor(x)
+    try:
+        t = x if isinstance(x, Tensor) else as_tensor(x)
+    except (TypeError, ValueError):
+        raise IndexError(f"only integers, slices (`:`), ellipsis (`...`), None and long, "
+                         f"int, byte or bool tensors are valid indices (got "
+                         f"{type(x).__name__})") from None
     if t._dtype is not bool_ and t._dtype.category != 1:
         raise IndexError(f"tensors used as indices must be long, int, byte or bool "
                          f"tensors, got {t._dtype.name}")
@@ -129,7 +136,6 @@ def getitem(input: Tensor, index) -> Tensor:
 def setitem(input: Tensor, index, value) -> None:
     """``input[index] = value``: ``value`` (a number or a tensor) is cast to
     ``input``'s dtype and broadcast to the indexed shape."""
-    from .inplace import bump_version, check_writable, write_inplace
     check_writable(input, "setitem")
     idx, basic = _normalize(input, index, "index")
     if isinstance(value, Tensor):
@@ -137,6 +143,11 @@ def setitem(input: Tensor, index, value) -> None:
             value = value.to(input._device)
         if value._dtype is not input._dtype:
             value = value.to(input._dtype)
+        lead = 0  # PyTorch drops the value's leading size-1 dims: x[0] = y[None] works
+        while lead < len(value._data.shape) and value._data.shape[lead] == 1:
+            lead += 1
+        if lead:
+            value = value.reshape(value._data.shape[lead:])
         target = getitem(input, index)._data.shape if basic else None
         if target is not None:
             try:
@@ -151,8 +162,8 @@ def setitem(input: Tensor, index, value) -> None:
                                                device=input._device))
     else:
         value = dispatch._scalar_for(value, input._dtype)
-    from ..autograd.layer import is_recording
-    if is_recording(input, (value,)):
+    if (input._requires_grad or isinstance(value, Tensor) and value._requires_grad) \
+            and STATE.enabled:
         if not isinstance(value, Tensor):
             from .creation import full
             value = full((), value, dtype=input._dtype, device=input._device)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from ..dispatcher import dispatch
 from ..dispatcher.optable import OPS
-from ..dispatcher.shapes import describe
+from ..dispatcher.shapes import broadcast_shapes, describe
+from .grad_mode import STATE, no_grad
 from .tensor import Tensor
 
 __all__ = ["copy_", "fill_", "zero_", "make_inplace", "check_writable", "bump_version",
@@ -25,7 +26,6 @@ def bump_version(t: Tensor) -> None:
 
 def check_writable(t: Tensor, op: str) -> None:
     """Autograd's rule: a leaf that requires grad cannot be written in place."""
-    from .grad_mode import STATE
     if t._requires_grad and t.grad_fn is None and STATE.enabled:
         raise RuntimeError(f"{op}: a leaf Variable that requires grad is being used in "
                            f"an in-place operation; wrap it in `with fl.no_grad():` or "
@@ -45,10 +45,12 @@ def write_result(self: Tensor, result: Tensor, op: str) -> Tensor:
     if not _can_cast(result._dtype, self._dtype):
         raise RuntimeError(f"{op}: result type {result._dtype.name} can't be cast to the "
                            f"desired output type {self._dtype.name}")
+    copy = _COPY.kernels.get(self._device.type, {}).get(self._dtype)
     try:
-        from .grad_mode import no_grad
-        with no_grad():
-            dispatch.call(_COPY, self, result)
+        if copy is None:  # raise the dispatcher's missing-kernel error
+            dispatch.call(_COPY, self.detach(), result.detach())
+        else:
+            copy(self._data, result._data)
     except ValueError as e:
         raise RuntimeError(f"{op}: unsupported operation on {describe(self)}: {e}. More "
                            f"than one element of the written-to tensor may refer to a "
@@ -61,10 +63,28 @@ def write_result(self: Tensor, result: Tensor, op: str) -> Tensor:
 def write_inplace(self: Tensor, compute, name: str, operands=(), kwargs=None) -> Tensor:
     """Set ``self`` to ``compute(self)``; recorded by autograd when it must be."""
     check_writable(self, name)
-    from ..autograd.layer import is_recording, record_inplace
-    if is_recording(self, operands, kwargs):
-        return record_inplace(self, compute, lambda res: write_result(self, res, name))
-    return write_result(self, compute(self), name)
+    if kwargs:
+        operands = tuple(operands) + tuple(kwargs.values())
+    return dispatch.inplace(self, compute, lambda res: write_result(self, res, name),
+                            operands)
+
+
+_ADD = OPS["add"]
+
+
+def accumulate_into(dst: Tensor, src: Tensor) -> None:
+    """``dst += src`` outside autograd (gradient accumulation); two kernel calls when
+    dtypes, devices and shapes already agree."""
+    table = _ADD.kernels.get(dst._device.type)
+    add = table.get(dst._dtype) if table is not None else None
+    copy = _COPY.kernels.get(dst._device.type, {}).get(dst._dtype)
+    if add is None or copy is None or src._dtype is not dst._dtype or \
+            src._device is not dst._device or src._data.shape != dst._data.shape:
+        with no_grad():
+            dst.add_(src)
+        return
+    copy(dst._data, add(dst._data, src._data))
+    bump_version(dst)
 
 
 def make_inplace(fn, name: str):
@@ -82,7 +102,6 @@ def copy_(self: Tensor, src, non_blocking: bool = False) -> Tensor:
     """Copy ``src`` (broadcast and cast to ``self``'s dtype, from any device) into
     ``self``."""
     from .creation import as_tensor
-    from ..dispatcher.shapes import broadcast_shapes
     if not isinstance(src, Tensor):
         src = as_tensor(src)
     if src._device is not self._device:
@@ -106,12 +125,17 @@ def fill_(self: Tensor, value) -> Tensor:
     if isinstance(value, Tensor):
         return write_inplace(self, lambda dst: dst * 0 + value, "fill_", (value,))
     check_writable(self, "fill_")
-    from ..autograd.layer import is_recording
-    if is_recording(self):
+    if self._requires_grad and STATE.enabled:
         # keep self in the graph, with a zero gradient, like PyTorch's fill_
         return write_inplace(self, lambda dst: dst * 0 + value, "fill_")
-    dispatch.call(OPS["setitem_"], self, dispatch._scalar_for(value, self._dtype),
-                  index=Ellipsis)
+    try:
+        dispatch.call(OPS["setitem_"], self, dispatch._scalar_for(value, self._dtype),
+                      index=Ellipsis)
+    except ValueError as e:
+        raise RuntimeError(f"fill_: unsupported operation on {describe(self)}: {e}. More "
+                           f"than one element of the written-to tensor may refer to a "
+                           f"single memory location (an expanded view); call .clone() "
+                           f"first") from None
     bump_version(self)
     return self
 

@@ -16,6 +16,7 @@ from ..dispatcher.registry import backend_for
 __all__ = ["Tensor", "Size"]
 
 _CAST = OPS["cast"]
+_CPU = Device("cpu")
 
 
 class Size(tuple):
@@ -403,9 +404,11 @@ def _default_float():
 
 def _resolve_device(dev: Device) -> Device:
     """Give a device its index (``opencl`` -> ``opencl:0``) and check it exists."""
+    if dev is _CPU:
+        return dev
     b = backend_for(dev.type)
     if dev.type == "cpu":
-        return Device("cpu")
+        return _CPU
     index = 0 if dev.index is None else dev.index
     count = b.device_count()
     if index >= count:

@@ -6,7 +6,7 @@ and overrides what it does better.
 
 from __future__ import annotations
 
-from . import creation, elementwise, indexing, linalg, reductions, shape
+from . import creation, elementwise, indexing, linalg, nn, reductions, shape
 
 __all__ = ["kernels"]
 
@@ -14,6 +14,6 @@ __all__ = ["kernels"]
 def kernels(xp) -> dict:
     """All shared kernels for the array module ``xp``."""
     table = {}
-    for mod in (elementwise, reductions, linalg, shape, indexing, creation):
+    for mod in (elementwise, reductions, linalg, shape, indexing, creation, nn):
         table.update(mod.kernels(xp))
     return table

@@ -14,13 +14,26 @@ def kernels(xp) -> dict:
         return xp.transpose(x, dims)
 
     def expand(x, shape):
+        if shape == x.shape:
+            return x.view()
         return xp.broadcast_to(x, shape)
 
     def getitem(x, index):
         return x[index]
 
     def diagonal(x, offset=0, dim1=0, dim2=1):
-        return xp.diagonal(x, offset, dim1, dim2)
+        # a writable view (xp.diagonal's is read-only), as PyTorch's diagonal is
+        n1, n2 = x.shape[dim1], x.shape[dim2]
+        length = max(0, min(n1 - max(-offset, 0), n2 - max(offset, 0)))
+        s1, s2 = x.strides[dim1], x.strides[dim2]
+        start = [0] * x.ndim
+        if length:
+            start[dim1], start[dim2] = max(-offset, 0), max(offset, 0)
+        keep = [d for d in range(x.ndim) if d not in (dim1, dim2)]
+        shape = tuple(x.shape[d] for d in keep) + (length,)
+        strides = tuple(x.strides[d] for d in keep) + (s1 + s2,)
+        origin = x[tuple(slice(s, None) for s in start)] if length else x
+        return xp.lib.stride_tricks.as_strided(origin, shape, strides)
 
     def contiguous(x):
         return xp.ascontiguousarray(x)
