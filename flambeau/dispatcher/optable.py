@@ -177,6 +177,11 @@ def _rows():
     I = "inplace"
     rows.append(Op("copy_", I, None, nin=2, differentiable=False,
                    contract="copy_(dst, src): write src (broadcast, cast) into dst"))
+    for n, sym in (("add_", "+="), ("sub_", "-="), ("mul_", "*="), ("div_", "/=")):
+        rows.append(Op(n, I, None, nin=2, scalars=True, differentiable=False,
+                       contract=f"{n}(dst, src): dst {sym} src in place (src broadcast to "
+                                f"dst, same dtype, or a scalar); add_/sub_ take param alpha; "
+                                f"optional: without it flambeau composes the op and copy_"))
     rows.append(Op("setitem_", I, None, nin=2, differentiable=False,
                    contract="setitem_(dst, value), param index as for getitem; value "
                             "is an array of dst's dtype or a scalar"))

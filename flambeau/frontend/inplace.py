@@ -83,17 +83,69 @@ def accumulate_into(dst: Tensor, src: Tensor) -> None:
         with no_grad():
             dst.add_(src)
         return
-    copy(dst._data, add(dst._data, src._data))
+    fused = OPS["add_"].kernels.get(dst._device.type, {}).get(dst._dtype)
+    if fused is not None:
+        fused(dst._data, src._data)
+    else:
+        copy(dst._data, add(dst._data, src._data))
     bump_version(dst)
 
 
-def make_inplace(fn, name: str):
-    """The in-place form of out-of-place ``fn``: ``x.add_(y)`` from ``add``."""
-    def method(self, *args, **kwargs):
-        return write_inplace(self, lambda src: fn(src, *args, **kwargs), name, args,
-                             kwargs)
+def _fused(row, self: Tensor, other, alpha) -> bool:
+    """Run ``self op= alpha * other`` with the backend's in-place kernel when nothing
+    needs recording or casting; False sends the caller to the general path."""
+    if self._requires_grad and STATE.enabled:
+        return False
+    d = self._dtype
+    if isinstance(other, Tensor):
+        if other._dtype is not d or other._device is not self._device or \
+                (other._requires_grad and STATE.enabled):
+            return False
+        shape = self._data.shape
+        if other._data.shape != shape and \
+                broadcast_shapes(shape, other._data.shape, op=row.name) != shape:
+            return False
+        src = other._data
+    elif other.__class__ is float or other.__class__ is int:
+        if d.category != 2 and (other.__class__ is float or row.name == "div_"):
+            return False
+        src = other
+    else:
+        return False
+    if alpha.__class__ is float and d.category != 2:
+        return False
+    table = row.kernels.get(self._device.type)
+    k = table.get(d) if table is not None else None
+    if k is None:
+        return False
+    if alpha == 1:
+        k(self._data, src)
+    else:
+        k(self._data, src, alpha=alpha)
+    bump_version(self)
+    return True
 
-    method.__name__ = method.__qualname__ = name
+
+def make_inplace(fn, name: str, attr: str | None = None):
+    """The in-place form of out-of-place ``fn``: ``x.add_(y)`` from ``add`` (set on
+    Tensor as ``attr``, default ``name``). Where the op table has a fused in-place
+    kernel (``add_``, ``mul_``, ...) it runs that."""
+    row = OPS.get(name)
+    if row is not None:
+        def method(self, other, *, alpha=1, **kwargs):
+            check_writable(self, name)
+            if not kwargs and _fused(row, self, other, alpha):
+                return self
+            if alpha != 1:
+                kwargs["alpha"] = alpha
+            return write_inplace(self, lambda src: fn(src, other, **kwargs), name,
+                                 (other,))
+    else:
+        def method(self, *args, **kwargs):
+            return write_inplace(self, lambda src: fn(src, *args, **kwargs), name, args,
+                                 kwargs)
+
+    method.__name__ = method.__qualname__ = attr or name
     method.__doc__ = f"In-place version of :meth:`{name[:-1]}`; returns ``self``."
     return method
 

@@ -135,7 +135,7 @@ def _operators() -> None:
                      ("remainder", "__imod__"), ("pow", "__ipow__"),
                      ("bitwise_and", "__iand__"), ("bitwise_or", "__ior__"),
                      ("bitwise_xor", "__ixor__")):
-        setattr(T, name, inplace.make_inplace(getattr(E, op), name))
+        setattr(T, name, inplace.make_inplace(getattr(E, op), op + "_", name))
 
 
 _attach()

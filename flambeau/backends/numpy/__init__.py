@@ -7,7 +7,32 @@ import numpy as np
 from ...plugins.hookspecs import hookimpl
 from ..xp import kernels as xp_kernels
 
-__all__ = ["NumpyBackend", "flambeau_backends"]
+__all__ = ["NumpyBackend", "flambeau_backends", "keep_freed_memory"]
+
+_MB = 1 << 20
+
+
+def keep_freed_memory(threshold: int = 64 * _MB) -> bool:
+    """Let glibc reuse freed NumPy buffers instead of returning them to the OS.
+
+    By default glibc serves every allocation above 128 KiB with a fresh ``mmap`` and
+    unmaps it on free, so each large temporary of a training step costs page faults.
+    Raising the mmap and trim thresholds keeps such blocks in the heap for the next
+    step; this is the CPU backend's memory pool. Set ``FLAMBEAU_MALLOC_TUNING=0`` to
+    leave malloc alone. Returns whether the setting took effect (glibc only).
+    """
+    import ctypes
+    import ctypes.util
+    name = ctypes.util.find_library("c")
+    if not name:
+        return False
+    try:
+        libc = ctypes.CDLL(name)
+        m_trim_threshold, m_mmap_threshold = -1, -3
+        ok = libc.mallopt(m_mmap_threshold, threshold) == 1
+        return ok and libc.mallopt(m_trim_threshold, 2 * threshold) == 1
+    except (OSError, AttributeError):
+        return False
 
 _ndarray = np.ndarray
 _asarray = np.asarray
@@ -62,4 +87,7 @@ class NumpyBackend:
 
 @hookimpl
 def flambeau_backends():
+    import os
+    if os.environ.get("FLAMBEAU_MALLOC_TUNING", "1") != "0":
+        keep_freed_memory()
     return [NumpyBackend()]

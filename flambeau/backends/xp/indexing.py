@@ -76,6 +76,21 @@ def kernels(xp) -> dict:
         dst[...] = src
         return dst
 
+    def _scaled(src, alpha):
+        return src if alpha == 1 else xp.multiply(src, alpha, dtype=None)
+
+    def add_(dst, src, alpha=1):
+        return xp.add(dst, _scaled(src, alpha), out=dst)
+
+    def sub_(dst, src, alpha=1):
+        return xp.subtract(dst, _scaled(src, alpha), out=dst)
+
+    def mul_(dst, src):
+        return xp.multiply(dst, src, out=dst)
+
+    def div_(dst, src):
+        return xp.true_divide(dst, src, out=dst)
+
     def setitem_(dst, value, index):
         dst[index] = value
         return dst
@@ -84,4 +99,5 @@ def kernels(xp) -> dict:
             "index_select": index_select, "masked_fill": masked_fill,
             "masked_select": masked_select, "nonzero": nonzero, "sort": sort,
             "topk": topk, "unique": unique, "index_put": index_put, "copy_": copy_,
+            "add_": add_, "sub_": sub_, "mul_": mul_, "div_": div_,
             "setitem_": setitem_}
