@@ -22,7 +22,8 @@ from .frontend.creation import (arange, as_tensor, asarray, empty, empty_like, e
 from .frontend.elementwise import *  # noqa: F401,F403
 from .frontend.grad_mode import (enable_grad, inference_mode, is_grad_enabled,
                                  is_inference_mode_enabled, no_grad, set_grad_enabled)
-from .frontend.indexing import (argsort, argwhere, gather, index_select, masked_fill,
+from .frontend.indexing import (argsort, argwhere, gather, index_put, index_select,
+                                masked_fill,
                                 masked_select, nonzero, scatter, scatter_add, sort,
                                 take_along_dim, topk, unique)
 from .frontend.linalg import bmm, dot, einsum, ger, inner, matmul, mm, mv, outer

@@ -340,7 +340,6 @@ DERIVATIVES = {
     "einsum": _einsum,
     # shape and view
     "view": lambda g, shapes: g.reshape(shapes[0]),
-    "reshape": lambda g, shapes: g.reshape(shapes[0]),
     "permute": lambda g, dims: g.permute(*sorted(range(len(dims)), key=dims.__getitem__)),
     "expand": lambda g: g,
     "getitem": lambda g, shapes, index: index_put(_zeros(shapes[0], g), g, index,

@@ -127,7 +127,6 @@ def _rows():
     rows.append(Op("view", V, view=True,
                    contract="param shape (tuple, -1 resolved); must not copy: raise "
                             "ValueError when strides do not allow it"))
-    rows.append(Op("reshape", "shape", contract="param shape; a view when strides allow"))
     rows.append(Op("permute", V, view=True, contract="param dims (tuple of all dims)"))
     rows.append(Op("expand", V, view=True, contract="param shape (tuple); broadcast view"))
     rows.append(Op("getitem", V, contract="param index: tuple of int, slice, None, "
@@ -201,7 +200,7 @@ def _rows():
     rows.append(Op("randperm", Rn, **kw, contract="params n, dtype, gen"))
     rows.append(Op("bernoulli", Rn, None, differentiable=False,
                    contract="bernoulli(p), param gen: 0/1 in p's dtype"))
-    rows.append(Op("multinomial", Rn, None, differentiable=False,
+    rows.append(Op("multinomial", Rn, "index", differentiable=False,
                    contract="multinomial(probs), params num_samples, replacement, gen"))
     return rows
 

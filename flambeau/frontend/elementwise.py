@@ -93,6 +93,14 @@ __all__ += list(_UNARY + _BINARY) + list(_ALIASES) + [
     "clamp_min", "clamp_max", "lerp", "float_power", "isclose", "allclose", "equal"]
 
 
+def _scaled(other, alpha):
+    # a Python number stays a (weak) Python number: wrapping it in a tensor would let
+    # it promote a 0-d input (int8 0-d + 2 * 2 must stay int8)
+    if isinstance(other, (bool, int, float)):
+        return other * alpha
+    return _mul(other, alpha)
+
+
 def add(input, other, *, alpha=1) -> Tensor:
     """``input + alpha * other``, broadcasting, with PyTorch's type promotion.
 
@@ -102,14 +110,14 @@ def add(input, other, *, alpha=1) -> Tensor:
         tensor([3.5000, 4.5000])
     """
     if alpha != 1:
-        other = _mul(other, alpha)
+        other = _scaled(other, alpha)
     return _add(input, other)
 
 
 def sub(input, other, *, alpha=1) -> Tensor:
     """``input - alpha * other``, broadcasting, with PyTorch's type promotion."""
     if alpha != 1:
-        other = _mul(other, alpha)
+        other = _scaled(other, alpha)
     return _sub(input, other)
 
 
@@ -150,7 +158,9 @@ def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None,
 
 
 def square(input: Tensor) -> Tensor:
-    """``input * input``."""
+    """``input * input``; bool inputs give int64, as PyTorch's ``pow(input, 2)`` does."""
+    if isinstance(input, Tensor) and input._dtype is bool_:
+        return _g["pow"](input, 2)
     return _mul(input, input)
 
 

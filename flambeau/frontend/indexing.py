@@ -23,7 +23,7 @@ _GETITEM = OPS["getitem"]
 
 __all__ = ["getitem", "setitem", "basic_view", "gather", "scatter", "scatter_add",
            "index_select", "masked_fill", "masked_select", "nonzero", "sort", "argsort",
-           "topk", "unique", "take_along_dim", "argwhere"]
+           "topk", "unique", "take_along_dim", "argwhere", "index_put"]
 
 values_indices = namedtuple("values_indices", ["values", "indices"])
 
@@ -70,7 +70,8 @@ def _normalize(input: Tensor, index, op: str):
     out, basic, dim = [], True, 0
     for pos, it in enumerate(index):
         if it is Ellipsis:
-            if Ellipsis in index[pos + 1:]:
+            # `is`, not `in`: `in` compares with ==, which a tensor index answers
+            if any(i is Ellipsis for i in index[pos + 1:]):
                 raise IndexError(f"{op}: an index can only have a single ellipsis ('...')")
             dim += len(shape) - consumed
             out.append(it)
@@ -178,6 +179,23 @@ def setitem(input: Tensor, index, value) -> None:
     bump_version(input)
 
 
+def index_put(input: Tensor, indices: tuple, values, accumulate: bool = False) -> Tensor:
+    """A copy of ``input`` with ``values`` written at ``input[indices]`` (added, with
+    repeated positions summed, when ``accumulate``). ``indices`` is a tuple of index
+    tensors, like PyTorch's."""
+    if not isinstance(indices, (tuple, list)):
+        raise TypeError("index_put(): indices must be a tuple of tensors")
+    idx, _ = _normalize(input, tuple(indices), "index_put")
+    if not isinstance(values, Tensor):
+        from .creation import full
+        values = full((), values, dtype=input._dtype, device=input._device)
+    if values._dtype is not input._dtype:
+        raise RuntimeError(f"index_put(): Index put requires the source and destination "
+                           f"dtypes match, got {input._dtype.name} for the destination "
+                           f"and {values._dtype.name} for the source.")
+    return _call(OPS["index_put"], input, values, index=idx, accumulate=accumulate)
+
+
 def _index_arg(index, input: Tensor, op: str) -> Tensor:
     if not isinstance(index, Tensor) or index._dtype is not int64:
         got = index._dtype.name if isinstance(index, Tensor) else type(index).__name__
@@ -241,6 +259,9 @@ def _scatter(name: str, input: Tensor, dim: int, index: Tensor, src) -> Tensor:
                                    f"at least index shape {list(index._data.shape)} in "
                                    f"every dim")
             src = basic_view(src, tuple(slice(0, n) for n in index._data.shape))
+    elif src is not None:
+        # a scalar source takes input's dtype, as in PyTorch; it must not promote it
+        src = dispatch._scalar_for(src, input._dtype)
     return _call(OPS[name], input, index, src, dim=d)
 
 
@@ -317,10 +338,11 @@ def masked_select(input: Tensor, mask: Tensor) -> Tensor:
 def nonzero(input: Tensor, *, as_tuple: bool = False):
     """Positions of non-zero elements: an ``(n, ndim)`` int64 tensor, or a tuple of
     1-D index tensors with ``as_tuple=True``."""
+    if as_tuple and not input._data.shape:
+        # PyTorch treats a 0-d input as 1-d here: (tensor([0]),) or (tensor([]),)
+        input = input.reshape(1)
     out = _call(OPS["nonzero"], input)
     if as_tuple:
-        if not input._data.shape:
-            return (out.reshape(-1),)
         return tuple(out[:, k] for k in range(out._data.shape[1]))
     return out
 

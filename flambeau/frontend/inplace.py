@@ -109,19 +109,27 @@ def _fused(row, self: Tensor, other, alpha) -> bool:
     elif other.__class__ is float or other.__class__ is int:
         if d.category != 2 and (other.__class__ is float or row.name == "div_"):
             return False
-        src = other
+        if d.category == 0:
+            return False  # bool op= int is int64, which the general path refuses
+        src = dispatch._scalar_for(other, d)  # out-of-range ints wrap, like PyTorch's
     else:
         return False
-    if alpha.__class__ is float and d.category != 2:
-        return False
+    if alpha != 1 and d.category != 2:
+        return False  # integer alpha * other may overflow: leave it to the general path
     table = row.kernels.get(self._device.type)
     k = table.get(d) if table is not None else None
     if k is None:
         return False
-    if alpha == 1:
-        k(self._data, src)
-    else:
-        k(self._data, src, alpha=alpha)
+    try:
+        if alpha == 1:
+            k(self._data, src)
+        else:
+            k(self._data, src, alpha=alpha)
+    except ValueError as e:  # a read-only (expanded) destination; nothing was written
+        raise RuntimeError(f"{row.name}: unsupported operation on {describe(self)}: {e}. "
+                           f"More than one element of the written-to tensor may refer to "
+                           f"a single memory location (an expanded view); call .clone() "
+                           f"first") from None
     bump_version(self)
     return True
 
@@ -206,4 +214,4 @@ INPLACE_OF = ("add", "sub", "mul", "div", "pow", "remainder", "fmod", "floor_div
               "bitwise_and", "bitwise_or", "bitwise_xor", "exp2", "expm1", "log1p",
               "log2", "log10", "erf", "tan", "maximum", "minimum", "atan2", "square",
               "eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or",
-              "logical_xor", "true_divide", "multiply", "subtract", "divide")
+              "logical_xor", "true_divide", "multiply", "subtract", "divide", "index_put")

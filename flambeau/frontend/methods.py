@@ -21,7 +21,8 @@ _METHODS = (
         "subtract", "divide", "true_divide")
     + tuple(reductions.__all__) + tuple(shape_ops.__all__)
     + ("gather", "scatter", "scatter_add", "index_select", "masked_fill", "masked_select",
-       "nonzero", "sort", "argsort", "topk", "unique", "take_along_dim", "argwhere")
+       "nonzero", "sort", "argsort", "topk", "unique", "take_along_dim", "argwhere",
+       "index_put")
     + ("matmul", "mm", "bmm", "mv", "dot", "inner", "outer", "ger")
 )
 

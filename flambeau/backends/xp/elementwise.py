@@ -95,6 +95,9 @@ def kernels(xp) -> dict:
         if _is_int(a) and (isinstance(b, int) and b < 0 or _is_int(b) and (b < 0).any()):
             raise RuntimeError("pow(): Integers to negative integer powers are not "
                                "allowed; convert the base to float first")
+        if (a if hasattr(a, "dtype") else b).dtype.kind == "b":
+            # NumPy's power on bools returns int8; on {0, 1}, a ** b is a or not b
+            return xp.logical_or(a, xp.logical_not(b))
         return xp.power(a, b)
 
     def where(cond, a, b):

@@ -7,14 +7,20 @@ def kernels(xp) -> dict:
     # ufunc.reduce directly: xp.sum's wrapper costs more than a small sum itself
     add_reduce, mul_reduce = xp.add.reduce, xp.multiply.reduce
 
+    def _acc(x):
+        # float16 accumulates in float32, as PyTorch does, then rounds once
+        return xp.float32 if x.dtype == xp.float16 else x.dtype
+
     def sum_(x, dim=None, keepdim=False):
-        return add_reduce(x, axis=dim, keepdims=keepdim, dtype=x.dtype)
+        r = add_reduce(x, axis=dim, keepdims=keepdim, dtype=_acc(x))
+        return r if r.dtype == x.dtype else r.astype(x.dtype)
 
     def prod(x, dim=None, keepdim=False):
         return mul_reduce(x, axis=dim, keepdims=keepdim, dtype=x.dtype)
 
     def mean(x, dim=None, keepdim=False):
-        return xp.mean(x, axis=dim, keepdims=keepdim, dtype=x.dtype)
+        r = xp.mean(x, axis=dim, keepdims=keepdim, dtype=_acc(x))
+        return r if r.dtype == x.dtype else xp.asarray(r).astype(x.dtype)
 
     def _empty_check(name, x, dim):
         if x.size == 0:
@@ -86,7 +92,9 @@ def kernels(xp) -> dict:
     def norm(x, p=2, dim=None, keepdim=False):
         a = xp.abs(x)
         if p == float("inf"):
-            r = xp.max(a, axis=dim, keepdims=keepdim) if x.size else xp.zeros((), x.dtype)
+            # an empty input reduces to zeros of the reduced shape (sum's shape rule)
+            r = xp.max(a, axis=dim, keepdims=keepdim) if x.size else \
+                xp.sum(a, axis=dim, keepdims=keepdim)
         elif p == float("-inf"):
             r = xp.min(a, axis=dim, keepdims=keepdim)
         elif p == 0:

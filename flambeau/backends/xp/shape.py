@@ -7,9 +7,6 @@ def kernels(xp) -> dict:
     def view(x, shape):
         return xp.reshape(x, shape, copy=False)
 
-    def reshape(x, shape):
-        return xp.reshape(x, shape)
-
     def permute(x, dims):
         return xp.transpose(x, dims)
 
@@ -19,6 +16,10 @@ def kernels(xp) -> dict:
         return xp.broadcast_to(x, shape)
 
     def getitem(x, index):
+        if not any(i is Ellipsis for i in index):
+            # with every dim taken by an int NumPy returns a scalar copy; a trailing
+            # Ellipsis makes it a 0-d view, as PyTorch's x[i, j] is
+            index = index + (Ellipsis,)
         return x[index]
 
     def diagonal(x, offset=0, dim1=0, dim2=1):
@@ -61,7 +62,7 @@ def kernels(xp) -> dict:
     def triu(x, diagonal=0):
         return xp.triu(x, diagonal)
 
-    return {"view": view, "reshape": reshape, "permute": permute, "expand": expand,
+    return {"view": view, "permute": permute, "expand": expand,
             "getitem": getitem, "diagonal": diagonal, "contiguous": contiguous,
             "clone": clone, "cat": cat, "flip": flip, "roll": roll, "tile": tile,
             "tril": tril, "triu": triu}
