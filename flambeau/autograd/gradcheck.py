@@ -60,7 +60,7 @@ def _analytical(fn, inputs, diff_idx):
             if isinstance(o, Tensor) and o.is_floating_point()]
     sizes = [o.numel() for o in outs]
     rows = {i: [] for i in diff_idx}
-    for oi, o in enumerate(outs):
+    for o in outs:
         for k in range(o.numel()):
             if o.grad_fn is None and not o._requires_grad:
                 for i in diff_idx:

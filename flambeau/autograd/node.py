@@ -55,7 +55,7 @@ class SavedTensor:
             self.tensor = t
             self.root = root
 
-    def unpack(self, node: "Node"):
+    def unpack(self, node: Node):
         root = self.root() if self.is_output else self.root
         if root is not None and root._version != self.version:
             raise RuntimeError(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 __all__ = ["device", "as_device"]
 
-_INTERNED: dict[tuple[str, int | None], "device"] = {}
+_INTERNED: dict[tuple[str, int | None], device] = {}
 
 
 class device:
@@ -26,7 +26,7 @@ class device:
 
     __slots__ = ("type", "index")
 
-    def __new__(cls, type: "str | device", index: int | None = None):
+    def __new__(cls, type: str | device, index: int | None = None):
         if isinstance(type, device):
             if index is not None:
                 raise ValueError(f"device(): index given twice for {type!r}")
@@ -73,7 +73,7 @@ class device:
         return (device, (self.type, self.index))
 
 
-def as_device(d: "str | device | int | None") -> "device | None":
+def as_device(d: str | device | int | None) -> device | None:
     """Turn a user's device argument into a :class:`device` (``None`` stays ``None``)."""
     if d is None or type(d) is device:
         return d

@@ -17,7 +17,7 @@ compute dtype's Python type) in place of a tensor input.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable
 
 __all__ = ["Op", "OPS", "op"]
 
@@ -140,11 +140,15 @@ def _rows():
     rows.append(Op("tile", "shape", contract="param reps (tuple, len >= ndim)"))
     rows.append(Op("tril", "shape", contract="param diagonal (int)"))
     rows.append(Op("triu", "shape", contract="param diagonal (int)"))
-    rows.append(Op("gather", "index", promote=(0,), nin=2, contract="gather(x, index), param dim; x and index have the same shape except along dim"))
+    rows.append(Op("gather", "index", promote=(0,), nin=2,
+                   contract="gather(x, index), param dim; x and index have the same shape "
+                            "except along dim"))
     rows.append(Op("scatter", "index", promote=(0, 2), nin=3,
-                   contract="scatter(x, index, src), param dim; src has index's shape or is a scalar; returns a new array"))
+                   contract="scatter(x, index, src), param dim; src has index's shape or "
+                            "is a scalar; returns a new array"))
     rows.append(Op("scatter_add", "index", promote=(0, 2), nin=3,
-                   contract="scatter_add(x, index, src), param dim; src has index's shape; returns a new array"))
+                   contract="scatter_add(x, index, src), param dim; src has index's "
+                            "shape; returns a new array"))
     rows.append(Op("index_select", "index", promote=(0,), nin=2,
                    contract="index_select(x, index), param dim"))
     rows.append(Op("masked_fill", "index", promote=(0,), nin=2,

@@ -42,7 +42,7 @@ class Generator:
         self._native = backend_for(self.device.type).make_generator(
             self._seed, self.device.index or 0)
 
-    def manual_seed(self, seed: int) -> "Generator":
+    def manual_seed(self, seed: int) -> Generator:
         """Reset to the stream of ``seed``; returns ``self``."""
         seed = int(seed)
         if seed < 0:

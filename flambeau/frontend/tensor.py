@@ -165,7 +165,7 @@ class Tensor:
     def requires_grad(self, value: bool) -> None:
         self.requires_grad_(value)
 
-    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Set whether autograd records ops on this (leaf) tensor; returns ``self``."""
         if requires_grad and not self._dtype.is_floating_point:
             raise RuntimeError(f"only Tensors of floating point dtype can require "
@@ -202,24 +202,24 @@ class Tensor:
                                    f"is on {self._device}")
         self._grad = value
 
-    def detach(self) -> "Tensor":
+    def detach(self) -> Tensor:
         """A tensor sharing memory with ``self`` but outside the autograd graph."""
         out = dispatch.wrap(self._data, self._dtype, self._device)
         out._base = self._base if self._base is not None else self
         return out
 
-    def detach_(self) -> "Tensor":
+    def detach_(self) -> Tensor:
         """Take ``self`` out of the graph in place (it becomes a leaf)."""
         self.grad_fn = None
         self._requires_grad = False
         return self
 
     @property
-    def data(self) -> "Tensor":
+    def data(self) -> Tensor:
         return self.detach()
 
     @data.setter
-    def data(self, value: "Tensor") -> None:
+    def data(self, value: Tensor) -> None:
         self._data, self._dtype, self._device = value._data, value._dtype, value._device
 
     # --- conversions ------------------------------------------------------------------
@@ -313,7 +313,7 @@ class Tensor:
                            str(self._device), self._requires_grad))
 
     # --- dtype and device moves -------------------------------------------------------
-    def to(self, *args, **kwargs) -> "Tensor":
+    def to(self, *args, **kwargs) -> Tensor:
         """Return a tensor with the requested dtype and/or device (self when no change).
 
         Accepts ``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other)``,
@@ -351,11 +351,11 @@ class Tensor:
             out = out.clone()
         return out
 
-    def cpu(self) -> "Tensor":
+    def cpu(self) -> Tensor:
         """A copy on the CPU (self when already there)."""
         return self.to("cpu")
 
-    def cuda(self, device=None) -> "Tensor":
+    def cuda(self, device=None) -> Tensor:
         return self.to(device if device is not None else "cuda")
 
     def type(self, dtype=None):
@@ -393,7 +393,7 @@ class Tensor:
         from ..dispatcher.dtypes import uint8
         return self.to(uint8)
 
-    def type_as(self, other: "Tensor") -> "Tensor":
+    def type_as(self, other: Tensor) -> Tensor:
         return self.to(other._dtype)
 
 

@@ -18,7 +18,8 @@ and its ``pyproject.toml`` says::
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Protocol
+from typing import Any, Protocol
+from collections.abc import Callable, Mapping
 
 import pluggy
 
