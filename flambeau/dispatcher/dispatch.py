@@ -307,6 +307,11 @@ def _call_general(op, inputs, params):
             tensors = [x for x in inputs if isinstance(x, Tensor)]
     elif op.name == "cast":
         compute, out_dtype = tensors[0]._dtype, params["dtype"]
+        b = _BACKENDS.get(device.type)
+        if b is not None and out_dtype not in b.supported_dtypes:
+            raise TypeError(f"cast(): device {device} (backend {b.name!r}) cannot hold "
+                            f"{out_dtype.name}; it supports "
+                            f"{', '.join(d.name for d in b.supported_dtypes)}")
     elif tensors:
         compute = out_dtype = tensors[0]._dtype
     else:

@@ -118,6 +118,9 @@ def set_default_dtype(d: DType) -> None:
         raise TypeError(f"set_default_dtype(): only floating-point dtypes are supported "
                         f"as the default, got {d!r}")
     _default[0] = d
+    from .optable import OPS
+    for row in OPS.values():  # the "float" rule's answers depend on the default
+        row.rule_cache.clear()
 
 
 class finfo:

@@ -13,7 +13,7 @@ from typing import Any
 from .dtypes import ALL_DTYPES, DType, dtype_from_name
 from .optable import OPS, op as op_row
 
-__all__ = ["register_backend", "backend_for", "backends", "explain", "cpu_fallback",
+__all__ = ["register_backend", "unregister_backend", "backend_for", "backends", "explain", "cpu_fallback",
            "set_cpu_fallback", "REQUIRED_METHODS"]
 
 # device type -> backend object
@@ -75,6 +75,19 @@ def register_backend(backend, *, replace: bool = False) -> None:
         OPS[name].kernels[dtype_] = per_dtype
     backend.supported_dtypes = supported
     _BACKENDS[dtype_] = backend
+
+
+def unregister_backend(device_type: str) -> None:
+    """Remove the backend serving ``device_type`` and its kernels from every op.
+
+    Raises:
+        KeyError: when no backend serves ``device_type``.
+    """
+    if device_type not in _BACKENDS:
+        raise KeyError(f"unregister_backend(): no backend serves {device_type!r}")
+    for row in OPS.values():
+        row.kernels.pop(device_type, None)
+    del _BACKENDS[device_type]
 
 
 def backends() -> dict[str, Any]:
