@@ -33,6 +33,8 @@ from .frontend.random import (Generator, bernoulli, initial_seed, manual_seed,
 from .frontend.reductions import *  # noqa: F401,F403
 from .frontend.shape_ops import *  # noqa: F401,F403
 from . import autograd, backends, plugins
+from . import utils
+from .serialization import load, save
 from .plugins.manager import load_entry_points as _load_entry_points
 
 half, float, double = float16, float32, float64

@@ -12,7 +12,7 @@ stores ``"model.fc.weight"``, an optimizer's ``{"state": {0: {"exp_avg": m}}}`` 
 give the same name (``{"a.b": x, "a": {"b": y}}``), the later tensor gets ``~1`` (then
 ``~2``, ...) appended. Tensors are saved from host copies whatever their device; their
 values, shapes and dtypes (bool, uint8, int8/16/32/64, float16/32/64) are kept,
-``requires_grad`` is not (as in a state dict).
+``requires_grad`` is not (as in a state dict), and a Tensor subclass loads as a Tensor.
 
 **Structure.** The safetensors metadata has one entry, ``"flambeau"``: a JSON object
 ``{"version": 1, "kind": "tree", "tree": T}``, where ``T`` rebuilds the saved object:
@@ -87,7 +87,8 @@ def save(obj: Any, f: FileLike) -> None:
             docstring for the format).
         f: a path, or a binary file object opened for writing. A path is written
             atomically: to a temporary file in the same directory, flushed to disk, then
-            renamed over ``f``, so a crash leaves the previous file intact.
+            renamed over ``f``, so a crash leaves the previous file intact. A file
+            object simply gets the bytes.
 
     Example::
 

@@ -63,7 +63,6 @@ class MultiProcessIter(_BaseIter):
         self._send_idx = 0       # next task number to hand out
         self._rcvd_idx = 0       # next task number to give the caller
         self._task_info = {}     # task -> [worker id] or [worker id, result]
-        self._outstanding = 0
         self._active = [True] * self._num_workers
         self._worker_cycle = itertools.cycle(range(self._num_workers))
         for _ in range(self._prefetch):
@@ -95,7 +94,6 @@ class MultiProcessIter(_BaseIter):
             return  # every worker's IterableDataset copy is exhausted
         self._index_queues[worker].put((self._send_idx, index))
         self._task_info[self._send_idx] = [worker]
-        self._outstanding += 1
         self._send_idx += 1
 
     def __next__(self):
@@ -117,7 +115,6 @@ class MultiProcessIter(_BaseIter):
                 self._rcvd_idx += 1
                 return self._release(info[1])
             task, data = self._get_result()
-            self._outstanding -= 1
             if isinstance(data, IterableStopped):
                 self._retire(data.worker_id)
                 self._put_task()
@@ -176,7 +173,8 @@ class MultiProcessIter(_BaseIter):
             for q in self._index_queues:
                 q.put(None)
             for w in self._workers:
-                w.join(timeout=STATUS_CHECK_INTERVAL)
+                # long enough for a worker to notice the event between two polls
+                w.join(timeout=2 * STATUS_CHECK_INTERVAL)
             for q in self._index_queues:
                 q.close()
             self._result_queue.cancel_join_thread()

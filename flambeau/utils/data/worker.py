@@ -23,8 +23,9 @@ import numpy as np
 __all__ = ["WorkerInfo", "get_worker_info"]
 
 # How often a blocked worker or main process looks up from its queue to check that the
-# other side is still alive; short, because a dead peer is only noticed then.
-STATUS_CHECK_INTERVAL = 1.0
+# other side is alive (and a worker, whether it was told to stop); short, because a dead
+# peer or a stop is only noticed then.
+STATUS_CHECK_INTERVAL = 0.5
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,10 @@ class ExceptionWrapper:
             exc = self.exc_type(msg)
         except Exception:  # a type whose constructor takes other arguments
             raise RuntimeError(msg) from None
-        raise exc
+        try:
+            raise exc
+        finally:
+            del exc  # no cycle exception -> traceback -> this frame -> exception
 
 
 class _KeyErrorMessage(str):
@@ -172,6 +176,11 @@ def worker_loop(iterable: bool, dataset, index_queue, result_queue, done_event,
             try:
                 r = index_queue.get(timeout=STATUS_CHECK_INTERVAL)
             except queue.Empty:
+                # the event, not only the None on the index queue, says stop: when the
+                # main iterator is collected in a reference cycle, the garbage collector
+                # may already have stopped the queue's feeder thread that would send it
+                if done_event.is_set():
+                    break
                 continue
             if r is None:
                 break
