@@ -79,7 +79,6 @@ class Module(ModuleStateMixin):
     """
 
     training: bool
-    _version: int = 1
 
     def __init__(self) -> None:
         setattr_ = super().__setattr__

@@ -167,4 +167,6 @@ def adaptive_max_pool2d(input: Tensor, output_size) -> Tensor:
 def adaptive_avg_pool1d(input: Tensor, output_size: int) -> Tensor:
     """Average pooling of the last dim to ``output_size``."""
     check_dim(input, (2, 3), "adaptive_avg_pool1d", "a 2-D or 3-D")
+    if isinstance(output_size, (tuple, list)):
+        output_size = output_size[0]
     return _adaptive(input.unsqueeze(-2), (1, output_size), _mean).squeeze(-2)
