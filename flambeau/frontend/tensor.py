@@ -200,6 +200,10 @@ class Tensor:
             if value._device is not self._device:
                 raise RuntimeError(f"assigned grad is on {value._device} but the tensor "
                                    f"is on {self._device}")
+            if value._dtype is not self._dtype:
+                raise RuntimeError(f"assigned grad has data of type {value._dtype.name} "
+                                   f"but the tensor is {self._dtype.name}; convert it "
+                                   f"with .to({self._dtype!r})")
         self._grad = value
 
     def detach(self) -> Tensor:

@@ -91,8 +91,7 @@ class Adam(Optimizer):
                     else:
                         g = p.mul(weight_decay).add_(g)
                 exp_avg.mul_(beta1).add_(g, alpha=1 - beta1)
-                # (1 - beta2) * g first, so g * g needs no second temporary
-                exp_avg_sq.mul_(beta2).add_(g.mul(1 - beta2).mul_(g))
+                exp_avg_sq.mul_(beta2).add_(g.mul(g), alpha=1 - beta2)
                 if amsgrad:
                     second = s["max_exp_avg_sq"].maximum_(exp_avg_sq)
                 else:

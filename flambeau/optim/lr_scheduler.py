@@ -118,7 +118,7 @@ class LRScheduler:
             values = closed_form() if closed_form is not None else self.get_lr()
         for group, lr in zip(self.optimizer.param_groups, values):
             group["lr"] = lr
-        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+        self._last_lr = self._lrs()
 
     def _lrs(self) -> list[float]:
         return [group["lr"] for group in self.optimizer.param_groups]
@@ -133,7 +133,13 @@ class LRScheduler:
 
 
 class LambdaLR(LRScheduler):
-    """``lr = initial_lr * lr_lambda(epoch)``; one function, or one per group.
+    """``lr = initial_lr * lr_lambda(epoch)``.
+
+    Args:
+        optimizer: the optimizer.
+        lr_lambda: a function of the epoch giving the factor, or a list of them, one
+            per parameter group.
+        last_epoch: the index of the last epoch, to resume (default: -1).
 
     Example::
 
@@ -175,7 +181,18 @@ class LambdaLR(LRScheduler):
 
 class StepLR(LRScheduler):
     """Multiply the rate by ``gamma`` every ``step_size`` epochs:
-    ``lr = initial_lr * gamma ** (epoch // step_size)``."""
+    ``lr = initial_lr * gamma ** (epoch // step_size)``.
+
+    Args:
+        optimizer: the optimizer.
+        step_size: the period of the decay, in epochs.
+        gamma: the factor applied each period (default: 0.1).
+        last_epoch: the index of the last epoch, to resume (default: -1).
+
+    Example::
+
+        >>> sched = StepLR(opt, step_size=30, gamma=0.1)  # 0.1 -> 0.01 at epoch 30
+    """
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1,
                  last_epoch: int = -1) -> None:
@@ -193,8 +210,19 @@ class StepLR(LRScheduler):
 
 
 class MultiStepLR(LRScheduler):
-    """Multiply the rate by ``gamma`` at each milestone epoch (a milestone listed twice
-    applies twice)."""
+    """Multiply the rate by ``gamma`` at each milestone epoch.
+
+    Args:
+        optimizer: the optimizer.
+        milestones: the epochs at which to decay (a milestone listed twice applies
+            twice).
+        gamma: the factor applied at each milestone (default: 0.1).
+        last_epoch: the index of the last epoch, to resume (default: -1).
+
+    Example::
+
+        >>> sched = MultiStepLR(opt, milestones=[30, 80], gamma=0.1)
+    """
 
     def __init__(self, optimizer: Optimizer, milestones: Iterable[int],
                  gamma: float = 0.1, last_epoch: int = -1) -> None:
@@ -214,7 +242,13 @@ class MultiStepLR(LRScheduler):
 
 
 class ExponentialLR(LRScheduler):
-    """Multiply the rate by ``gamma`` every epoch: ``lr = initial_lr * gamma ** epoch``."""
+    """Multiply the rate by ``gamma`` every epoch: ``lr = initial_lr * gamma ** epoch``.
+
+    Args:
+        optimizer: the optimizer.
+        gamma: the factor applied each epoch.
+        last_epoch: the index of the last epoch, to resume (default: -1).
+    """
 
     def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
         self.gamma = gamma
@@ -233,6 +267,17 @@ class LinearLR(LRScheduler):
     """Scale the rate by a factor going linearly from ``start_factor`` to
     ``end_factor`` over ``total_iters`` epochs, then constant:
     ``lr = initial_lr * (start + (end - start) * min(epoch, total_iters) / total_iters)``.
+
+    Args:
+        optimizer: the optimizer.
+        start_factor: the factor at epoch 0, in (0, 1] (default: 1/3).
+        end_factor: the factor from epoch ``total_iters`` on, in [0, 1] (default: 1).
+        total_iters: the length of the ramp, in epochs (default: 5).
+        last_epoch: the index of the last epoch, to resume (default: -1).
+
+    Example::
+
+        >>> sched = LinearLR(opt, start_factor=0.1, total_iters=10)  # warm-up
     """
 
     def __init__(self, optimizer: Optimizer, start_factor: float = 1.0 / 3,
@@ -273,6 +318,16 @@ class CosineAnnealingLR(LRScheduler):
     :math:`\eta_{min} + (\eta_0 - \eta_{min})(1 + \cos(\pi t / T_{max})) / 2`;
     they are computed recursively from the current rate, like PyTorch's, so that the
     scheduler also composes with others changing the rate.
+
+    Args:
+        optimizer: the optimizer.
+        T_max: the number of epochs of a half period (from the top to the bottom).
+        eta_min: the lowest rate (default: 0).
+        last_epoch: the index of the last epoch, to resume (default: -1).
+
+    Example::
+
+        >>> sched = CosineAnnealingLR(opt, T_max=100, eta_min=1e-5)
     """
 
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0,
@@ -299,117 +354,7 @@ class CosineAnnealingLR(LRScheduler):
         return [self.eta_min + (b - self.eta_min) * c for b in self.base_lrs]
 
 
-def _check_members(owner: str, optimizer: Optimizer, schedulers) -> None:
-    if len(schedulers) < 1:
-        raise ValueError(f"{owner} expects at least one scheduler, but got no scheduler.")
-    for i, s in enumerate(schedulers):
-        if isinstance(s, ReduceLROnPlateau):
-            raise ValueError(f"{owner} does not support `ReduceLROnPlateau` scheduler as "
-                             f"it requires a metric when calling `step`, but got one at "
-                             f"index {i} in the given schedulers sequence.")
-        if not hasattr(s, "optimizer"):
-            raise TypeError(f"{owner} at index {i} should have `optimizer` as its "
-                            f"attribute.")
-        if s.optimizer is not optimizer:
-            raise ValueError(f"{owner} expects all schedulers to belong to the same "
-                             f"optimizer, but got scheduler {type(s).__name__} at index "
-                             f"{i} with a different optimizer.")
-
-
-class _Composite(LRScheduler):
-    """Saving and loading for schedulers made of other schedulers."""
-
-    def state_dict(self) -> dict[str, Any]:
-        state = {k: v for k, v in self.__dict__.items()
-                 if k not in ("optimizer", "_schedulers")}
-        state["_schedulers"] = [s.state_dict() for s in self._schedulers]
-        return state
-
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        state = dict(state_dict)
-        saved = state.pop("_schedulers")
-        self.__dict__.update(state)
-        for s, sd in zip(self._schedulers, saved):
-            s.load_state_dict(sd)
-
-
-class SequentialLR(_Composite):
-    """Run ``schedulers`` one after another, switching at the ``milestones`` epochs;
-    each scheduler restarts from its epoch 0 at its milestone.
-
-    Example::
-
-        >>> warmup = LinearLR(opt, start_factor=0.1, total_iters=5)
-        >>> decay = CosineAnnealingLR(opt, T_max=95)
-        >>> sched = SequentialLR(opt, [warmup, decay], milestones=[5])
-    """
-
-    def __init__(self, optimizer: Optimizer, schedulers: Sequence[LRScheduler],
-                 milestones: Sequence[int], last_epoch: int = -1) -> None:
-        _check_members(type(self).__name__, optimizer, schedulers)
-        if len(milestones) != len(schedulers) - 1:
-            raise ValueError(f"Sequential Schedulers expects number of schedulers provided "
-                             f"to be one more than the number of milestone points, but got "
-                             f"number of schedulers {len(schedulers)} and the number of "
-                             f"milestones to be equal to {len(milestones)}")
-        self._schedulers = list(schedulers)
-        self._milestones = list(milestones)
-        self.last_epoch = last_epoch + 1
-        self.optimizer = optimizer
-        # undo what the schedulers' constructors did, then start the first one afresh
-        for group in optimizer.param_groups:
-            group["lr"] = group["initial_lr"]
-        self._undo_initial_steps(self)
-        first = self._schedulers[bisect_right(self._milestones, 0)]
-        first._initial_step()
-        self._last_lr = first.get_last_lr()
-
-    def _undo_initial_steps(self, scheduler) -> None:
-        if hasattr(scheduler, "_schedulers"):
-            for s in scheduler._schedulers:
-                self._undo_initial_steps(s)
-        elif hasattr(scheduler, "last_epoch"):
-            scheduler.last_epoch -= 1
-
-    def step(self) -> None:
-        """Advance one epoch with the scheduler whose turn it is."""
-        self.last_epoch += 1
-        idx = bisect_right(self._milestones, self.last_epoch)
-        scheduler = self._schedulers[idx]
-        if idx > 0 and self._milestones[idx - 1] == self.last_epoch:
-            scheduler._update_lr(0)  # restart it at epoch 0 (its closed form if it has one)
-        else:
-            scheduler.step()
-        self._last_lr = scheduler.get_last_lr()
-
-
-class ChainedScheduler(_Composite):
-    """Step several schedulers together on one optimizer; their effects multiply.
-
-    Example::
-
-        >>> sched = ChainedScheduler([LinearLR(opt, 0.5, total_iters=4),
-        ...                           ExponentialLR(opt, gamma=0.9)])
-    """
-
-    def __init__(self, schedulers: Sequence[LRScheduler],
-                 optimizer: Optimizer | None = None) -> None:
-        if len(schedulers) < 1:
-            raise ValueError("ChainedScheduler expects at least one scheduler to be "
-                             "chained, but got no scheduler.")
-        optimizer = optimizer or schedulers[0].optimizer
-        _check_members(type(self).__name__, optimizer, schedulers)
-        self._schedulers = list(schedulers)
-        self.optimizer = optimizer
-        self._last_lr = self._lrs()
-
-    def step(self) -> None:
-        """Step every scheduler, in order."""
-        for s in self._schedulers:
-            s.step()
-        self._last_lr = self._lrs()
-
-
 # at the end: these modules build on the classes above
+from ._composite import ChainedScheduler, SequentialLR  # noqa: E402
 from ._one_cycle import OneCycleLR  # noqa: E402
 from ._plateau import ReduceLROnPlateau  # noqa: E402

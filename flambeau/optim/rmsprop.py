@@ -83,7 +83,7 @@ class RMSprop(Optimizer):
                 if weight_decay != 0:
                     g = p.mul(weight_decay).add_(g)
                 square_avg = s["square_avg"]
-                square_avg.mul_(alpha).add_(g.mul(1 - alpha).mul_(g))
+                square_avg.mul_(alpha).add_(g.mul(g), alpha=1 - alpha)
                 if centered:
                     grad_avg = s["grad_avg"]
                     grad_avg.mul_(alpha).add_(g, alpha=1 - alpha)
