@@ -169,6 +169,15 @@ def copy_(self: Tensor, src, non_blocking: bool = False) -> Tensor:
     if broadcast_shapes(self._data.shape, src._data.shape, op="copy_") != self._data.shape:
         raise RuntimeError(f"copy_: source of shape {list(src._data.shape)} cannot be "
                            f"broadcast to destination shape {list(self._data.shape)}")
+    copy = _COPY.kernels.get(self._device.type, {}).get(self._dtype)
+    if copy is not None and not (STATE.enabled and (self._requires_grad or
+                                                    src._requires_grad)):
+        try:
+            copy(self._data, src._data)  # the kernel broadcasts and casts
+        except ValueError as e:
+            raise RuntimeError(f"copy_: {e}; destination {describe(self)}") from None
+        bump_version(self)
+        return self
     from .shape_ops import expand
     return write_inplace(self, lambda dst: expand(src.to(dst._dtype), dst._data.shape),
                          "copy_", (src,))
