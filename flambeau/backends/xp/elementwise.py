@@ -18,12 +18,15 @@ def kernels(xp) -> dict:
         k.__name__ = fn.__name__
         return k
 
+    try:  # SciPy's vectorised erf where present; math.erf element by element if not
+        from scipy.special import erf as _scipy_erf
+    except ImportError:
+        _scipy_erf = None
+
     def erf(x):
-        try:
-            from scipy.special import erf as _erf  # faster where SciPy is present
-            return _erf(x).astype(x.dtype, copy=False)
-        except ImportError:
-            return xp.vectorize(math.erf, otypes=[x.dtype])(x) if x.size else x.copy()
+        if _scipy_erf is not None and xp.__name__ == "numpy":
+            return _scipy_erf(x).astype(x.dtype, copy=False)
+        return xp.vectorize(math.erf, otypes=[x.dtype])(x) if x.size else x.copy()
 
     def sigmoid(x):
         # two branches so exp never overflows
