@@ -133,7 +133,7 @@ def _register_hook(self, hook) -> RemovableHandle:
     if self._hooks is None:
         self._hooks = []
     self._hooks.append(hook)
-    accumulator(self)
+    accumulator(self).pre_hooks = {0: self._hooks}  # also for a graph already recorded
     return RemovableHandle(self._hooks, hook)
 
 

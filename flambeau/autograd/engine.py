@@ -50,9 +50,7 @@ def _run_hooks(hooks, grad):
 
 
 def _accumulate(node: AccumulateGrad, grad: Tensor, create_graph: bool) -> None:
-    leaf = node.variable
-    if leaf._hooks:
-        grad = _run_hooks(leaf._hooks, grad)
+    leaf = node.variable  # its tensor hooks ran already, as the node's pre-hooks
     if leaf._grad is None:
         leaf._grad = grad if create_graph else grad.detach()
         if not create_graph and grad._base is not None:
@@ -159,7 +157,8 @@ _NONES = _Nones()
 
 def _observe(node, slots, targets, captured, inputs, accumulate, create_graph):
     """Tensor hooks, retain_grad and gradient capture at a node about to run."""
-    if node.pre_hooks:
+    if node.pre_hooks and not (targets and node.__class__ is AccumulateGrad
+                               and (node, 0) not in targets):  # a leaf nobody asked for
         for nr, hooks in node.pre_hooks.items():
             if nr in slots:
                 slots[nr] = _run_hooks(hooks, slots[nr])

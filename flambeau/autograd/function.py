@@ -17,6 +17,7 @@ Example::
 
 from __future__ import annotations
 
+from ..dispatcher.shapes import broadcast_shapes
 from ..frontend.grad_mode import STATE, no_grad
 from ..frontend.tensor import Tensor
 from .node import Node, SavedTensor, edge_of
@@ -85,14 +86,32 @@ class FunctionNode(Node):
         res = self.cls.backward(self.ctx, *grads)
         res = res if isinstance(res, tuple) else (res,)
         n = len(self.next_functions)
-        if len(res) < n:
+        if len(res) > n and all(g is None for g in res[n:]):
+            res = res[:n]  # trailing Nones are allowed, as in PyTorch
+        if len(res) != n:
             raise RuntimeError(f"function {self.name()} returned an incorrect number of "
                                f"gradients (expected {n}, got {len(res)})")
-        return tuple(res[:n])
+        for i, (g, m) in enumerate(zip(res, self.meta)):
+            if g is not None and m is not None and not _sums_to(g._data.shape, m[0]):
+                raise RuntimeError(f"function {self.name()} returned an invalid gradient at "
+                                   f"index {i} - got {list(g._data.shape)} but expected "
+                                   f"shape compatible with {list(m[0])}")
+        return res
 
     def release(self) -> None:
         self.ctx._saved = None
         self.released = True
+
+
+def _sums_to(gshape, shape) -> bool:
+    """Whether a gradient of ``gshape`` sums down to an input of ``shape`` (the input
+    broadcasts to it)."""
+    if gshape == shape:
+        return True
+    try:
+        return broadcast_shapes(shape, gshape) == gshape
+    except RuntimeError:
+        return False
 
 
 def _zeros(meta):

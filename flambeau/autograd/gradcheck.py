@@ -29,7 +29,9 @@ def _flat_host(t: Tensor):
 def _numerical(fn, inputs, i, eps, outs_meta):
     import numpy as np
     x = inputs[i]
-    base = x.detach().clone().requires_grad_(x.requires_grad)
+    # contiguous, so that the flat view below shares its memory (a clone keeps the
+    # layout of a transposed input, and reshaping that would copy)
+    base = x.detach().contiguous().clone().requires_grad_(x.requires_grad)
     flat = base.detach().reshape(-1)  # shares base's memory; writes bypass autograd
 
     def evaluate(value, k):

@@ -6,6 +6,8 @@ never see it. In-place writes and device transfers are recorded here too.
 
 from __future__ import annotations
 
+import weakref
+
 from ..dispatcher import dispatch
 from ..frontend.grad_mode import STATE, no_grad
 from ..frontend.tensor import Tensor
@@ -13,7 +15,7 @@ from .node import Node, OpNode, edge_of
 
 _NO_EDGE = (None, 0)
 
-__all__ = ["AutogradLayer", "record_inplace", "wants_inplace"]
+__all__ = ["AutogradLayer", "record_inplace", "wants_inplace", "refresh_view"]
 
 
 class AutogradLayer:
@@ -54,6 +56,9 @@ class AutogradLayer:
         formula.save(node, inputs, out)
         first.grad_fn = node
         first._requires_grad = True
+        if op.kind == "view":  # a view's grad_fn holds until its base is written in place
+            src = inputs[0]
+            first._grad_version = (src._base if src._base is not None else src)._version
 
     @staticmethod
     def wants_inplace(target, operands) -> bool:
@@ -159,18 +164,43 @@ def record_inplace(self, compute, write):
     result = compute(self.clone())
     write(result)
     if root is self:
-        self.grad_fn = result.grad_fn
-        self._output_nr = result._output_nr
-        self._requires_grad = result._requires_grad
+        _rebase(self, result.grad_fn, result._output_nr)
         return self
     node = CopySlicesNode(edge_of(root), edge_of(result), chain, root, result)
-    root.grad_fn = node
-    root._output_nr = 0
-    root._requires_grad = True
+    _rebase(root, node, 0)
     fresh = replay(chain, _graph_alias(root))
-    self.grad_fn, self._output_nr = fresh.grad_fn, fresh._output_nr
-    self._requires_grad = True
+    _rebase(self, fresh.grad_fn, fresh._output_nr)
+    self._grad_version = root._version
     return self
+
+
+def refresh_view(view):
+    """The grad_fn of a view whose base was written in place after the view's grad_fn
+    was recorded: the view ops replayed on the base as it is now (PyTorch regenerates
+    it the same way). Other views of the base see the write through this."""
+    root = view._base
+    prev = STATE.enabled
+    STATE.enabled = True
+    try:
+        fresh = replay(view._view_chain, root)
+    finally:
+        STATE.enabled = prev
+    _rebase(view, fresh.grad_fn, fresh._output_nr)
+    view._grad_version = root._version
+    return view.grad_fn
+
+
+def _rebase(t, fn, output_nr) -> None:
+    """Point ``t`` at a new grad_fn; its retain_grad moves along, as in PyTorch."""
+    if t._retains_grad and fn is not None:
+        old = t.grad_fn
+        refs = old.retain_refs if old is not None else None
+        if refs and refs.get(t._output_nr) is not None and refs[t._output_nr]() is t:
+            del refs[t._output_nr]
+        if fn.retain_refs is None:
+            fn.retain_refs = {}
+        fn.retain_refs[output_nr] = weakref.ref(t)
+    t.grad_fn, t._output_nr, t._requires_grad = fn, output_nr, fn is not None
 
 
 def _graph_alias(t):

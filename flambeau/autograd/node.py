@@ -145,7 +145,8 @@ class AccumulateGrad(Node):
         self.variable = variable
         self.next_functions = ()
         self.meta = ()
-        self.pre_hooks = None
+        # the leaf's own hook list: they run before its gradient is captured or summed
+        self.pre_hooks = {0: variable._hooks} if variable._hooks else None
         self.retain_refs = None
 
     def release(self) -> None:
@@ -166,6 +167,12 @@ def edge_of(t) -> tuple:
     """Where the gradient of tensor ``t`` goes: ``(node, output_nr)``."""
     fn = t.grad_fn
     if fn is not None:
+        base = t._base
+        if base is not None and t.__dict__.get("_grad_version", base._version) != \
+                base._version:
+            # a view whose base was written in place after its grad_fn was recorded
+            from .layer import refresh_view
+            fn = refresh_view(t)
         return (fn, t._output_nr)
     if t._requires_grad:
         ref = t.__dict__.get("_accum_ref")

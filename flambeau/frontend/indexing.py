@@ -323,6 +323,10 @@ def masked_fill(input: Tensor, mask: Tensor, value) -> Tensor:
         if value._data.shape:
             raise RuntimeError(f"masked_fill(): only supports a 0-dimensional value "
                                f"tensor, but got tensor with {value.dim()} dimension(s)")
+        if value._requires_grad and STATE.enabled:
+            # keep the value in the graph: where() is differentiable in both branches
+            from .elementwise import where
+            return where(mask, value.to(input._dtype), input)
         value = value.item()
     return _call(OPS["masked_fill"], input, mask,
                  value=dispatch._scalar_for(value, input._dtype))

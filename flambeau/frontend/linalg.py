@@ -128,7 +128,15 @@ def einsum(equation: str, *operands) -> Tensor:
     _check_equation(equation, operands)
     for t in operands[1:]:
         _same_dtype("einsum", operands[0], t)
-    return _call(OPS["einsum"], *operands, equation=equation.replace(" ", ""))
+    eq = equation.replace(" ", "")
+    lhs, arrow, rhs = eq.partition("->")
+    if arrow and "..." in lhs and "..." not in rhs:
+        # PyTorch sums over broadcast (ellipsis) dims the output leaves out; NumPy
+        # needs them named, so keep them in front and sum them away afterwards
+        out = _call(OPS["einsum"], *operands, equation=f"{lhs}->...{rhs}")
+        lead = out.dim() - len(rhs)
+        return out.sum(tuple(range(lead))) if lead else out
+    return _call(OPS["einsum"], *operands, equation=eq)
 
 
 def _check_equation(equation: str, operands) -> None:

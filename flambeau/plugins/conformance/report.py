@@ -7,7 +7,7 @@ from collections import Counter
 from ...dispatcher.optable import OPS
 from .opinfo import ALL
 
-__all__ = ["format_report", "uncovered_ops"]
+__all__ = ["format_report", "format_grad_report", "uncovered_ops"]
 
 _SHORT = {"bool": "b", "uint8": "u8", "int8": "i8", "int16": "i16", "int32": "i32",
           "int64": "i64", "float16": "f16", "float32": "f32", "float64": "f64"}
@@ -70,3 +70,62 @@ def uncovered_ops(db) -> list[str]:
     """Op-table rows that no entry of ``db`` exercises."""
     covered = {name for entry in db.values() for name in entry.table_ops}
     return sorted(set(OPS) - covered)
+
+
+_GRAD_CELL = {"pass": "ok", "fail": "FAIL", "skipped": "skip"}
+
+
+def format_grad_report(results, verbose: bool = False) -> str:
+    """A text report of gradient checks.
+
+    One line per entry with a cell per check (``ok`` pass, ``FAIL`` fail, ``skip``
+    skipped), the totals, every failure, every skipped check with its reason, and the
+    samples left out of the checks, counted by reason.
+
+    Args:
+        results: :class:`~flambeau.plugins.conformance.gradcheck_runner.GradResult`
+            objects.
+        verbose: also list every check as ``op check status reason``, and the samples
+            each left out.
+    """
+    if not results:
+        return "no gradient checks run"
+    devices = sorted({r.device for r in results})
+    dtypes = sorted({r.dtype for r in results})
+    counts = Counter(r.status for r in results)
+    checks = list(dict.fromkeys(r.check for r in results))
+    lines = [f"flambeau gradient checks on {', '.join(devices)} in {', '.join(dtypes)}: "
+             f"{len(results)} checks, {counts['pass']} pass, {counts['fail']} fail, "
+             f"{counts['skipped']} skipped", ""]
+    width = max(len(r.op) for r in results) + 2
+    cw = max(len(c) for c in checks) + 2
+    lines.append("".join(["op".ljust(width)] + [c.ljust(cw) for c in checks]).rstrip())
+    grid: dict = {}
+    for r in results:
+        grid.setdefault((r.device, r.op), {})[r.check] = r.status
+    for (dev, op), cells in grid.items():
+        name = op if len(devices) == 1 else f"{dev}:{op}"
+        lines.append("".join([name.ljust(width)]
+                             + [_GRAD_CELL.get(cells.get(c), "").ljust(cw) for c in checks]
+                             ).rstrip())
+    lines += ["", "legend: ok pass, FAIL fail, skip skipped (reasons below)"]
+    failed = [r for r in results if r.status == "fail"]
+    if failed:
+        lines += ["", "failures:"]
+        lines += [f"  {r.op} {r.check} on {r.device}: {r.reason}" for r in failed]
+    skipped = [r for r in results if r.status == "skipped"]
+    if skipped:
+        lines += ["", "skipped:"]
+        lines += [f"  {r.op} {r.check}: {r.reason}" for r in skipped]
+    left = Counter()
+    for r in results:
+        left.update(r.left_out)
+    if left:
+        lines += ["", "samples left out of the checks:"]
+        lines += [f"  {n} {why}" for why, n in left.most_common()]
+    if verbose:
+        lines += ["", "all checks:"]
+        for r in results:
+            lines.append(f"  {r.device} {r.op} {r.check} {r.status} {r.reason}".rstrip())
+            lines += [f"      left out: {n} {why}" for why, n in r.left_out.most_common()]
+    return "\n".join(lines)

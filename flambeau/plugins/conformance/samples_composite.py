@@ -66,6 +66,7 @@ def _nan_samples(dtype, rng):
     yield Sample((x,), {}, "all", False)
     yield Sample((x,), {"dim": 1, "keepdim": True}, "dim 1", False)
     yield Sample((make((0, 3), dtype, rng),), {}, "empty", False)
+    yield Sample((make((3, 4), dtype, rng),), {"dim": 0}, "no NaN, dim 0", True)
 
 
 def _aminmax_ref(x, dim=None, keepdim=False):
