@@ -14,7 +14,23 @@ from ..frontend.tensor import Tensor
 from ..frontend.inplace import accumulate_into
 from .node import AccumulateGrad, edge_of
 
-__all__ = ["run_backward", "sum_to_shape"]
+__all__ = ["run_backward", "sum_to_shape", "queue_callback"]
+
+# one list per backward pass in progress (nested passes stack): callbacks queued with
+# queue_callback, run once that pass has finished
+_pass_callbacks: list[list] = []
+
+
+def queue_callback(fn) -> None:
+    """Run ``fn()`` once the backward pass now running has finished successfully.
+
+    Called from a hook during backward; DDP uses it to wait for its gradient
+    all-reduces before ``backward()`` returns.
+    """
+    if not _pass_callbacks:
+        raise RuntimeError("queue_callback: no backward pass is running; call it from a "
+                           "hook during backward")
+    _pass_callbacks[-1].append(fn)
 
 
 def sum_to_shape(g: Tensor, shape: tuple) -> Tensor:
@@ -110,6 +126,7 @@ def run_backward(roots, grads, retain_graph: bool, create_graph: bool, inputs=No
 
     prev = STATE.enabled
     STATE.enabled = create_graph
+    _pass_callbacks.append([])
     try:
         while ready:
             node = ready.pop()
@@ -141,6 +158,9 @@ def run_backward(roots, grads, retain_graph: bool, create_graph: bool, inputs=No
                     ready.append(nxt)
     finally:
         STATE.enabled = prev
+        callbacks = _pass_callbacks.pop()
+    for fn in callbacks:
+        fn()
     return captured
 
 

@@ -60,9 +60,13 @@ class no_grad(_Mode):
         ...     y = x * 2          # y.requires_grad is False
     """
 
-    def __init__(self, orig_func=None):
+    def __new__(cls, orig_func=None):
         if callable(orig_func):  # used as @no_grad without parentheses
-            self._wrapped = self.__call__(orig_func)
+            return super().__new__(cls)(orig_func)
+        return super().__new__(cls)
+
+    def __init__(self, orig_func=None):
+        pass
 
     def _apply(self):
         STATE.enabled = False
@@ -89,6 +93,11 @@ class set_grad_enabled(_Mode):
 
     def __enter__(self):
         return self
+
+    def __call__(self, fn):
+        # as a decorator it must not change the mode now, only inside calls
+        STATE.enabled = self._prev[0]
+        return super().__call__(fn)
 
 
 class inference_mode(_Mode):

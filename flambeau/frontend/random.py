@@ -176,8 +176,11 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=N
 def bernoulli(input: Tensor, p=None, *, generator=None) -> Tensor:
     """0/1 samples with probability ``input`` (or ``p``) of a 1, in input's dtype."""
     if p is not None:
+        if not 0 <= p <= 1:
+            raise RuntimeError(f"bernoulli(): expects 0 <= p <= 1, got {p}")
         from .creation import full_like
-        input = full_like(input, float(p))
+        probs = full_like(input, float(p))
+        return dispatch.call(OPS["bernoulli"], probs, gen=_gen(generator, probs._device))
     probs = input
     if not probs._dtype.is_floating_point:
         raise RuntimeError(f"bernoulli(): expected a floating-point probability tensor, "

@@ -65,8 +65,8 @@ def _ignored_mask(target: Tensor, c: int, ignore_index: int):
     return ignored
 
 
-def _nll(logp: Tensor, target: Tensor, weight, ignore_index: int):
-    """Per-element ``-w[t] * logp[t]`` for batched ``logp`` ``(N, C, *)``, with the
+def _nll(logp: Tensor, target: Tensor, weight, ignore_index: int, reduction: str):
+    """``-w[t] * logp[t]`` reduced, for batched ``logp`` ``(N, C, *)``, with the
     per-element weights (None when all are 1) and the ignored mask (or None)."""
     c = logp.shape[1]
     if weight is not None and (weight.dim() != 1 or weight.shape[0] != c):
@@ -76,7 +76,8 @@ def _nll(logp: Tensor, target: Tensor, weight, ignore_index: int):
     ignored = _ignored_mask(target, c, ignore_index)
     if ignored is not None:
         target = E.where(ignored, 0, target)
-    picked = -dispatch.call(_GATHER, logp, target.unsqueeze(1), dim=1).squeeze(1)
+    # the range is checked above, so the kernel is called without gather()'s own checks
+    picked = dispatch.call(_GATHER, logp, target.unsqueeze(1), dim=1)   # (N, 1, *)
     w = None
     if weight is not None:
         w = dispatch.call(_INDEX_SELECT, weight.to(logp.dtype), target.reshape(-1),
@@ -84,13 +85,16 @@ def _nll(logp: Tensor, target: Tensor, weight, ignore_index: int):
     if ignored is not None:
         keep = E.logical_not(ignored).to(logp.dtype)
         w = keep if w is None else w * keep
-    return (picked if w is None else picked * w), w, ignored
-
-
-def _reduce_weighted(loss: Tensor, w, reduction: str) -> Tensor:
+    if w is not None:
+        picked = picked.squeeze(1) * w
+    elif reduction == "none":
+        picked = picked.squeeze(1)
+    # negate after reducing: one scalar op instead of one per element
     if reduction == "mean":
-        return loss.mean() if w is None else loss.sum() / w.sum()
-    return _reduction.apply(loss, reduction)
+        loss = picked.mean() if w is None else picked.sum() / w.sum()
+    else:
+        loss = _reduction.apply(picked, reduction)
+    return -loss, w, ignored
 
 
 def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
@@ -111,10 +115,8 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
     unbatched = input.dim() == 1
     if unbatched:
         input, target = input.unsqueeze(0), target.unsqueeze(0)
-    loss, w, _ = _nll(input, target, weight, ignore_index)
-    if unbatched and reduction == "none":
-        return loss.squeeze(0)
-    return _reduce_weighted(loss, w, reduction)
+    loss, _, _ = _nll(input, target, weight, ignore_index, reduction)
+    return loss.squeeze(0) if unbatched and reduction == "none" else loss
 
 
 def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
@@ -162,10 +164,9 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
     _check_targets(input, target, "cross_entropy")
     unbatched = class_dim == 0
     lp, tg = (logp.unsqueeze(0), target.unsqueeze(0)) if unbatched else (logp, target)
-    loss, w, ignored = _nll(lp, tg, weight, ignore_index)
+    nll, w, ignored = _nll(lp, tg, weight, ignore_index, reduction)
     if unbatched and reduction == "none":
-        loss = loss.squeeze(0)
-    nll = _reduce_weighted(loss, w, reduction)
+        nll = nll.squeeze(0)
     if label_smoothing == 0:
         return nll
     smooth = -(logp * weight.reshape(wshape) if weight is not None else logp).sum(class_dim)

@@ -158,18 +158,11 @@ class RNNBase(Module):
 
     def extra_repr(self) -> str:
         s = f"{self.input_size}, {self.hidden_size}"
-        if self.proj_size:
-            s += f", proj_size={self.proj_size}"
-        if self.num_layers != 1:
-            s += f", num_layers={self.num_layers}"
-        if not self.bias:
-            s += ", bias=False"
-        if self.batch_first:
-            s += ", batch_first=True"
-        if self.dropout:
-            s += f", dropout={self.dropout}"
-        if self.bidirectional:
-            s += ", bidirectional=True"
+        for key, default in (("proj_size", 0), ("num_layers", 1), ("bias", True),
+                             ("batch_first", False), ("dropout", 0.0),
+                             ("bidirectional", False)):
+            if getattr(self, key) != default:
+                s += f", {key}={getattr(self, key)}"
         return s
 
     def _state_shapes(self, n: int) -> list:
