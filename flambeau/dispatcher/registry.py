@@ -100,13 +100,15 @@ def backend_for(device_type: str):
     b = _BACKENDS.get(device_type)
     if b is None:
         known = ", ".join(sorted(_BACKENDS)) or "none"
+        hint = {"opencl": "pip install 'flambeau[opencl]'",
+                "cuda": "pip install 'flambeau[cuda]'"}.get(
+            device_type, "install the plugin package that provides it")
         raise RuntimeError(f"no backend serves device type {device_type!r} (registered: "
-                           f"{known}); install its plugin package, e.g. "
-                           f"pip install 'flambeau[opencl]'")
+                           f"{known}); {hint}")
     return b
 
 
-def explain(name: str, device, dtype: DType) -> str:
+def explain(name: str, device, dtype: DType | str) -> str:
     """Say which kernel would serve op ``name`` on ``device`` for ``dtype``, or why none.
 
     Example::
@@ -117,6 +119,8 @@ def explain(name: str, device, dtype: DType) -> str:
     from .devices import as_device
     row = op_row(name)
     dev = as_device(device)
+    if isinstance(dtype, str):
+        dtype = dtype_from_name(dtype)
     b = _BACKENDS.get(dev.type)
     head = f"{name} on {dev} for {dtype.name}"
     if b is None:

@@ -18,14 +18,16 @@ def kernels(xp) -> dict:
         k.__name__ = fn.__name__
         return k
 
-    try:  # SciPy's vectorised erf where present; math.erf element by element if not
-        from scipy.special import erf as _scipy_erf
-    except ImportError:
-        _scipy_erf = None
-
     def erf(x):
-        if _scipy_erf is not None and xp.__name__ == "numpy":
-            return _scipy_erf(x).astype(x.dtype, copy=False)
+        # SciPy's vectorised erf where present (imported on first use: it is slow to
+        # import and brings its own BLAS); math.erf element by element if not
+        if xp.__name__ == "numpy":
+            try:
+                from scipy.special import erf as scipy_erf
+            except ImportError:
+                pass
+            else:
+                return scipy_erf(x).astype(x.dtype, copy=False)
         return xp.vectorize(math.erf, otypes=[x.dtype])(x) if x.size else x.copy()
 
     def sigmoid(x):

@@ -1,0 +1,1 @@
+"""Benchmarks: the asv suite (``benchmarks/``) and the ratio script (``compare.py``)."""

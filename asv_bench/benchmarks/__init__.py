@@ -1,0 +1,1 @@
+"""asv benchmarks for flambeau, each next to the same operation in NumPy."""
