@@ -33,6 +33,11 @@ import sys
 import time
 import timeit
 
+try:
+    from .workloads import WORKLOADS, build
+except ImportError:  # run as a script: asv_bench/ is on sys.path
+    from workloads import WORKLOADS, build
+
 LIBS = ("flambeau", "numpy", "torch")
 
 # name, label, setup (shapes of the float32 standard-normal inputs), timed statement.
@@ -51,7 +56,9 @@ CASES = [
 ]
 
 # case -> (reference library, the most flambeau/reference may be)
-TARGETS = {"small_add": ("torch", 1.0), "matmul_1024": ("numpy", 1.03)}
+TARGETS = {"small_add": ("torch", 1.0), "matmul_1024": ("numpy", 1.03),
+           "record_add": ("torch", 1.0), "tiny_backward": ("torch", 0.3),
+           "mlp_step": ("numpy", 1.1), "cnn_step": ("torch", 1.5)}
 
 # mode -> (rounds, timeit repeats per round, seconds per repeat)
 MODES = {"full": (5, 4, 0.04), "quick": (3, 3, 0.02)}
@@ -110,15 +117,33 @@ def time_cases(lib: str, repeats: int, seconds: float) -> dict:
         taken = min(timer.repeat(3, number))
         number = max(1, round(number * seconds / taken))
         times[name] = min(timer.repeat(repeats, number)) / number
+    for name in WORKLOADS:
+        fn = build(name, lib)
+        times[name] = None if fn is None else _time_callable(fn, repeats, seconds)
     return {"times": times, "info": _runtime_info(lib, module)}
+
+
+def _time_callable(fn, repeats: int, seconds: float) -> float:
+    timer = timeit.Timer(fn)
+    timer.timeit(3)  # warm up: caches, the allocator's first blocks
+    number = 1
+    while timer.timeit(number) < seconds / 10:
+        number *= 2
+    taken = min(timer.repeat(3, number))
+    number = max(1, round(number * seconds / taken))
+    return min(timer.repeat(repeats, number)) / number
 
 
 # -- the parent: rounds of subprocesses, medians, ratios ---------------------------
 
-def _child_env() -> dict:
+def _child_env(lib: str) -> dict:
     env = dict(os.environ)
     for key in SCRUBBED_ENV:
         env.pop(key, None)
+    if lib == "numpy":
+        # the hand-written NumPy step at its best: glibc keeps freed blocks instead of
+        # mapping every temporary over 128 KiB afresh (flambeau does this itself)
+        env["GLIBC_TUNABLES"] = "glibc.malloc.mmap_threshold=67108864"
     return env
 
 
@@ -126,7 +151,7 @@ def _run_child(lib: str, mode: str) -> dict:
     cmd = [sys.executable, os.path.abspath(__file__), "--child", lib]
     if mode == "quick":
         cmd.append("--quick")
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=_child_env())
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=_child_env(lib))
     if proc.returncode != 0:
         raise RuntimeError(f"timing {lib} failed (exit {proc.returncode}):\n"
                            f"{proc.stderr.strip()}")
@@ -144,7 +169,9 @@ def measure(libs: list[str], mode: str, rounds: int) -> tuple[dict, dict]:
             per_round[lib].append(out["times"])
             info[lib] = out["info"]
         print(f"  round {r + 1}/{rounds}: {', '.join(order)}", file=sys.stderr, flush=True)
-    medians = {lib: {name: statistics.median(t[name] for t in runs) for name, *_ in CASES}
+    names = [c[0] for c in CASES] + list(WORKLOADS)
+    medians = {lib: {name: None if runs[0][name] is None
+                     else statistics.median(t[name] for t in runs) for name in names}
                for lib, runs in per_round.items()}
     return medians, info
 
@@ -188,11 +215,15 @@ def report(medians: dict, info: dict, rounds: int, mode: str) -> str:
     header = f"{'case':<30}" + "".join(f"{lib:>11}" for lib in libs)
     header += "".join(f"{'fl/' + r:>11}" for r in refs) + "   target"
     lines += [header, "-" * len(header)]
-    for name, label, *_ in CASES:
-        row = f"{label:<30}" + "".join(f"{_fmt_time(medians[lib][name]):>11}"
-                                       for lib in libs)
-        ratios = {r: medians["flambeau"][name] / medians[r][name] for r in refs}
-        row += "".join(f"{_fmt_ratio(ratios[r]):>11}" for r in refs)
+    rows = [(c[0], c[1]) for c in CASES] + list(WORKLOADS.items())
+    for name, label in rows:
+        row = f"{label:<30}" + "".join(
+            f"{_fmt_time(medians[lib][name]) if medians[lib][name] else '-':>11}"
+            for lib in libs)
+        ratios = {r: medians["flambeau"][name] / medians[r][name] for r in refs
+                  if medians[r][name]}
+        row += "".join(f"{_fmt_ratio(ratios[r]) if r in ratios else '-':>11}"
+                       for r in refs)
         if name in TARGETS:
             ref, most = TARGETS[name]
             if ref in ratios:
@@ -202,10 +233,10 @@ def report(medians: dict, info: dict, rounds: int, mode: str) -> str:
                 row += f"   fl/{ref} <= {most:.2f}x: no {ref} to compare"
         lines.append(row)
     lines.append("")
-    for name, label, *_ in CASES:
+    for name, label in rows:
         lines.append(f"{label}: " + ", ".join(
             f"flambeau/{r} = {_fmt_ratio(medians['flambeau'][name] / medians[r][name])}"
-            for r in refs))
+            for r in refs if medians[r][name]))
     return "\n".join(lines)
 
 

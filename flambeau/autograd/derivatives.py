@@ -370,6 +370,10 @@ DERIVATIVES = {
     "log_softmax": lambda g, out, dim: g - out.exp() * g.sum(dim, keepdim=True),
     # linear algebra
     "matmul": _matmul,
+    "linear": lambda g, a, b, needs: (
+        g @ b if needs[0] else None,
+        g.reshape(-1, g.shape[-1]).mT @ a.reshape(-1, a.shape[-1]) if needs[1] else None,
+        g.reshape(-1, g.shape[-1]).sum(0) if needs[2] else None),
     "einsum": _einsum,
     # shape and view
     "view": lambda g, shapes: g.reshape(shapes[0]),

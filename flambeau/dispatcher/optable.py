@@ -120,6 +120,9 @@ def _rows():
 
     rows.append(Op("matmul", "linalg", "same", nin=2,
                    contract="matmul(a, b) with NumPy's matmul rules; shapes already checked"))
+    rows.append(Op("linear", "linalg", "same", nin=3,
+                   contract="x @ w.T + b for x (..., k), w (n, k), b (n,) or None; "
+                            "optional: without it F.linear composes matmul and add"))
     rows.append(Op("einsum", "linalg", "same", nin=-1,
                    contract="einsum(*operands), param equation (str, checked)"))
 

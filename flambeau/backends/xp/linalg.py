@@ -12,7 +12,13 @@ def kernels(xp) -> dict:
             return out.reshape(a.shape[:-1] + (b.shape[-1],))
         return xp.matmul(a, b)
 
+    def linear(x, w, b):
+        out = xp.matmul(x.reshape(-1, x.shape[-1]), w.T)
+        if b is not None:
+            out += b
+        return out.reshape(x.shape[:-1] + (w.shape[0],))
+
     def einsum(*operands, equation):
         return xp.einsum(equation, *operands, optimize=len(operands) > 2)
 
-    return {"matmul": matmul, "einsum": einsum}
+    return {"matmul": matmul, "linear": linear, "einsum": einsum}

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from ...dispatcher import dispatch
+from ...dispatcher.optable import OPS
 from ...frontend.tensor import Tensor
+
+_LINEAR = OPS["linear"]
 
 __all__ = ["linear", "bilinear"]
 
@@ -21,6 +25,15 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         >>> F.linear(fl.ones(2, 3), fl.ones(4, 3)).shape
         flambeau.Size([2, 4])
     """
+    if weight.dim() == 2 and input.dim() >= 1 and _has_kernel(input, weight, bias):
+        if input.shape[-1] != weight.shape[1]:
+            raise RuntimeError(f"linear(): input of shape {list(input.shape)} and weight "
+                               f"of shape {list(weight.shape)} do not match: "
+                               f"{input.shape[-1]} != {weight.shape[1]} in_features")
+        if bias is not None and tuple(bias.shape) != (weight.shape[0],):
+            raise RuntimeError(f"linear(): bias of shape {list(bias.shape)} does not "
+                               f"match {weight.shape[0]} out_features")
+        return dispatch.call(_LINEAR, input, weight, bias)
     if input.dim() > 2 and weight.dim() == 2:
         # one 2-D product, so the weight gradient is one matmul, not a batch of them
         lead = input.shape[:-1]
@@ -29,6 +42,16 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     else:
         out = input @ (weight.mT if weight.dim() == 2 else weight)
     return out if bias is None else out + bias
+
+
+def _has_kernel(input, weight, bias) -> bool:
+    """Whether the backend has the fused ``linear`` kernel for these operands (it is
+    optional: without it the composition below runs)."""
+    d = input._dtype
+    if weight._dtype is not d or (bias is not None and bias._dtype is not d):
+        return False
+    table = _LINEAR.kernels.get(input._device.type)
+    return table is not None and d in table
 
 
 def bilinear(input1: Tensor, input2: Tensor, weight: Tensor,

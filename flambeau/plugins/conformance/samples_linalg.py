@@ -41,6 +41,22 @@ def _matmul_samples(dtype, rng):
     yield Sample((Strided(mk((3, 4))), mk((4, 2))), {}, "strided lhs", f)
 
 
+def _linear_samples(dtype, rng):
+    mk = _mk(dtype, rng)
+    f = dtype.is_floating_point
+    yield Sample((mk((3, 4)), mk((5, 4)), mk((5,))), {}, "(3,4) x (5,4)^T + b", f)
+    yield Sample((mk((2, 3, 4)), mk((5, 4)), None), {}, "batched, no bias", f)
+    yield Sample((mk((4,)), mk((2, 4)), mk((2,))), {}, "1-D input", f)
+    yield Sample((Transposed(mk((3, 4))), Transposed(mk((5, 4))), mk((5,))), {},
+                 "transposed input and weight", f)
+    yield Sample((mk((0, 4)), mk((3, 4)), mk((3,))), {}, "empty batch", f)
+
+
+def _linear_ref(x, w, b):
+    return _np_linalg(lambda x, w, *b: x @ w.T + (b[0] if b else 0))(
+        *((x, w) if b is None else (x, w, b)))
+
+
 def _np_linalg(fn):
     """``fn`` on float64 (floats) or int64 (integers), rounded to the input dtype."""
     def ref(*xs, **kw):
@@ -120,4 +136,6 @@ ENTRIES = [
     OpInfo("outer", fl.outer, _np_linalg(_outer), _pairs(((3,), (4,)), ((0,), (2,))),
            NUMBERS, table_ops=("mul", "view"), tol=_TOL),
     OpInfo("einsum", fl.einsum, _einsum_ref, _einsum_samples, NUMBERS, tol=_TOL),
+    OpInfo("linear", fl.nn.functional.linear, _linear_ref, _linear_samples, NUMBERS,
+           tol=_TOL),
 ]
