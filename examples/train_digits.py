@@ -3,6 +3,7 @@
     python examples/train_digits.py                      # CPU, default settings
     python examples/train_digits.py --device opencl      # another backend
     python examples/train_digits.py --epochs 5 --resume  # continue from the checkpoint
+    mpiexec -n 2 python examples/train_digits.py --distributed   # data parallel over MPI
 
 Ends with a line ``test accuracy: 0.XXXX``.
 """
@@ -18,9 +19,10 @@ from sklearn.datasets import load_digits
 from tqdm import tqdm
 
 import flambeau as fl
+import flambeau.distributed as dist
 import flambeau.nn as nn
 import flambeau.nn.functional as F
-from flambeau.utils.data import DataLoader, TensorDataset
+from flambeau.utils.data import DataLoader, DistributedSampler, TensorDataset
 
 
 class DigitsNet(nn.Module):
@@ -72,17 +74,30 @@ def main(argv=None) -> float:
     parser.add_argument("--checkpoint", default="digits_checkpoint.safetensors",
                         help="where to save (and, with --resume, load) training state")
     parser.add_argument("--resume", action="store_true", help="continue from --checkpoint")
+    parser.add_argument("--distributed", action="store_true",
+                        help="data parallel over the ranks of mpiexec; --batch-size stays "
+                             "the global batch, split over the ranks")
     args = parser.parse_args(argv)
+    if args.distributed:
+        dist.init_process_group("mpi")
+    show = not args.distributed or dist.get_rank() == 0  # only rank 0 prints and saves
 
     fl.manual_seed(args.seed)
     device = fl.device(args.device)
     train_set, test_set = load_data(args.seed)
     generator = fl.Generator().manual_seed(args.seed)
-    train_loader = DataLoader(train_set, batch_size=args.batch_size, shuffle=True,
-                              generator=generator)
+    if args.distributed:  # each rank loads its own shard of every epoch
+        sampler = DistributedSampler(train_set, seed=args.seed)
+        train_loader = DataLoader(train_set, sampler=sampler, batch_size=max(
+            1, args.batch_size // dist.get_world_size()))
+    else:
+        train_loader = DataLoader(train_set, batch_size=args.batch_size, shuffle=True,
+                                  generator=generator)
     test_loader = DataLoader(test_set, batch_size=256)
 
     model = DigitsNet().to(device)
+    if args.distributed:  # same start on every rank; gradients averaged in backward
+        model = nn.parallel.DistributedDataParallel(model)
     optimizer = fl.optim.Adam(model.parameters(), lr=args.lr)
     start_epoch = 0
     if args.resume:
@@ -90,12 +105,15 @@ def main(argv=None) -> float:
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         start_epoch = state["epoch"]
-        print(f"resumed from {args.checkpoint} at epoch {start_epoch}")
+        if show:
+            print(f"resumed from {args.checkpoint} at epoch {start_epoch}")
 
     began = time.perf_counter()
     for epoch in range(start_epoch, start_epoch + args.epochs):
+        if args.distributed:
+            sampler.set_epoch(epoch)
         bar = tqdm(train_loader, desc=f"epoch {epoch + 1}", leave=False,
-                   disable=not os.isatty(1))
+                   disable=not (show and os.isatty(1)))
         total = 0.0
         for x, y in bar:
             x, y = x.to(device), y.to(device)
@@ -105,13 +123,23 @@ def main(argv=None) -> float:
             optimizer.step()
             total += loss.item()
             bar.set_postfix(loss=f"{loss.item():.4f}")
-        print(f"epoch {epoch + 1}: mean loss {total / len(train_loader):.4f}, "
-              f"test accuracy {evaluate(model, test_loader, device):.4f}")
-        fl.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
-                 "epoch": epoch + 1}, args.checkpoint)
+        if args.distributed:  # the mean over all ranks' shards
+            mean = fl.tensor([total / len(train_loader)], dtype=fl.float64)
+            dist.all_reduce(mean, op=dist.ReduceOp.AVG)
+            total = mean.item() * len(train_loader)
+        accuracy = evaluate(model, test_loader, device)
+        if show:
+            print(f"epoch {epoch + 1}: mean loss {total / len(train_loader):.4f}, "
+                  f"test accuracy {accuracy:.4f}")
+            fl.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
+                     "epoch": epoch + 1}, args.checkpoint)
     accuracy = evaluate(model, test_loader, device)
-    print(f"trained in {time.perf_counter() - began:.1f} s; checkpoint: {args.checkpoint}")
-    print(f"test accuracy: {accuracy:.4f}")
+    if show:
+        print(f"trained in {time.perf_counter() - began:.1f} s; checkpoint: "
+              f"{args.checkpoint}")
+        print(f"test accuracy: {accuracy:.4f}")
+    if args.distributed:
+        dist.destroy_process_group()
     return accuracy
 
 

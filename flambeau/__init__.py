@@ -33,7 +33,7 @@ from .frontend.random import (Generator, bernoulli, initial_seed, manual_seed,
 from .frontend.reductions import *  # noqa: F401,F403
 from .frontend.shape_ops import *  # noqa: F401,F403
 from . import autograd, backends, plugins
-from . import nn, optim, utils
+from . import distributed, nn, optim, utils
 from .serialization import load, save
 from .plugins.manager import load_entry_points as _load_entry_points
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import importlib.util
 
-__all__ = ["mpi", "mpi4py_installed"]
+__all__ = ["mpi", "mpi4py_installed", "IN_PLACE"]
 
 _MPI = None
+IN_PLACE = None  # MPI.IN_PLACE once MPI is imported: read on every all_reduce
 
 
 def mpi4py_installed() -> bool:
@@ -21,12 +22,12 @@ def mpi4py_installed() -> bool:
 
 def mpi():
     """The ``mpi4py.MPI`` module, imported (and MPI initialised) on first use."""
-    global _MPI
+    global _MPI, IN_PLACE
     if _MPI is None:
         if not mpi4py_installed():
             raise RuntimeError("flambeau.distributed needs mpi4py and an MPI library; "
                                "install them with `pip install \"flambeau[mpi]\"` (mpi4py "
                                "and the MPICH wheel)")
         from mpi4py import MPI
-        _MPI = MPI
+        _MPI, IN_PLACE = MPI, MPI.IN_PLACE
     return _MPI

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 import traceback
 
 __all__ = ["install", "uninstall"]
 
 _saved: tuple | None = None
+_FORWARD_PAUSE = 0.25  # seconds
 
 
 def _report_and_abort(comm_world, rank: int, size: int, exc_type, exc, tb,
@@ -28,6 +30,9 @@ def _report_and_abort(comm_world, rank: int, size: int, exc_type, exc, tb,
                          f"{where} of rank {rank} (of {size}); calling MPI_Abort to end "
                          f"the job\n{text}")
         sys.stderr.flush()
+        # MPI_Abort makes the launcher kill every process at once; give its I/O
+        # forwarding a moment to pass the traceback on first, or it can be lost
+        time.sleep(_FORWARD_PAUSE)
     finally:
         comm_world.Abort(1)
 

@@ -7,8 +7,11 @@ back with ``copy_`` after a call that writes it. A device whose memory MPI can u
 directly (CUDA-aware MPI reading CuPy arrays) skips the staging once its backend
 registers a converter with :func:`register_direct_buffer`: that is the hook point.
 
-MPI needs one contiguous block per tensor, so a non-contiguous tensor is refused with
-an error that says what to do, never reduced as if it were contiguous.
+MPI needs one contiguous block per tensor. A tensor that a call only reads (what
+``send``, ``all_gather`` or ``scatter`` send) may have any layout: it is copied into a
+contiguous block first. A tensor that a call writes (``all_reduce``, ``broadcast``,
+``recv``, outputs) must be contiguous: otherwise the call raises an error that says
+what to do, never writes it as if it were contiguous.
 """
 
 from __future__ import annotations
@@ -103,7 +106,18 @@ def inout(t: Tensor, op: str, arg: str):
     return np.ascontiguousarray(backend_for(kind).to_numpy(t._data))
 
 
-read = inout  # a buffer MPI only reads: the same, minus the copy back
+def read(t: Tensor, op: str, arg: str):
+    """A buffer MPI only reads. A non-contiguous tensor is copied into a contiguous
+    block first (nothing is written back, so the copy is safe)."""
+    if not isinstance(t, Tensor):
+        raise TypeError(f"{op}: {arg} must be a flambeau.Tensor, got {type(t).__name__}")
+    kind = t._device.type
+    if kind == "cpu":
+        return np.ascontiguousarray(t._data)  # the tensor's own array when contiguous
+    direct = _DIRECT.get(kind)
+    if direct is not None:
+        return direct(t if t.is_contiguous() else t.contiguous())
+    return np.ascontiguousarray(backend_for(kind).to_numpy(t._data))
 
 
 def out(t: Tensor, op: str, arg: str):

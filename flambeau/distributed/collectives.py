@@ -14,17 +14,21 @@ from functools import partial
 
 import numpy as np
 
+from ..dispatcher.devices import device as Device
 from ..frontend.tensor import Tensor
-from . import buffers
-from ._mpi import mpi
+from . import _mpi, buffers
 from .debug import check_same_call, describe
-from .process_group import ProcessGroup, resolve, warn_not_in_group
+from .process_group import ProcessGroup, _state, resolve, warn_not_in_group
 from .reduce_op import ReduceOp, mpi_op
 from .work import Work
 
 __all__ = ["all_reduce", "broadcast", "reduce", "all_gather_into_tensor",
            "reduce_scatter_tensor", "all_to_all_single", "barrier", "member", "launch",
            "root_of", "finish_reduce"]
+
+
+_CPU = Device("cpu")
+_AVG = ReduceOp.AVG
 
 
 def member(group: ProcessGroup | None, op: str) -> ProcessGroup | None:
@@ -82,23 +86,41 @@ def all_reduce(tensor: Tensor, op: ReduceOp = ReduceOp.SUM,
         >>> t = fl.tensor([1.0, 2.0]) * (dist.get_rank() + 1)
         >>> dist.all_reduce(t)          # with 2 ranks: tensor([3., 6.])
     """
-    pg = resolve(group)
+    # the hot path of data-parallel training, kept to a few attribute reads: the
+    # common case (a contiguous CPU tensor, the default group) skips the helpers
+    pg = _state.world if group is None else resolve(group)
+    if pg is None:
+        pg = resolve(None)  # raises: not initialised
     comm = pg.comm
     if comm is None:
         warn_not_in_group("all_reduce")
         return None
-    buf = buffers.inout(tensor, "all_reduce", "tensor")
-    mop = mpi_op(op, tensor._dtype, "all_reduce")
+    if tensor.__class__ is Tensor and tensor._device is _CPU and \
+            tensor._data.flags.c_contiguous:
+        buf = data = tensor._data
+    else:  # checks and errors, other devices, Tensor subclasses
+        buf, data = buffers.inout(tensor, "all_reduce", "tensor"), None
+    try:
+        mop = op._mpi[tensor._dtype.category]  # filled by init_process_group
+    except AttributeError:
+        mop = None
+    if mop is None:
+        mop = mpi_op(op, tensor._dtype, "all_reduce")  # or a clear error
     if pg.debug:
         check_same_call(pg, f"all_reduce(tensor={describe(tensor)}, op={op.name})")
-    divisor = pg._size if op is ReduceOp.AVG else 0
-    in_place = mpi().IN_PLACE
+    divisor = pg._size if op is _AVG else 0
     if async_op:
-        return Work([comm.Iallreduce(in_place, buf, mop)],
+        return Work([comm.Iallreduce(_mpi.IN_PLACE, buf, mop)],
                     partial(finish_reduce, tensor, buf, divisor), (buf,), [tensor],
                     pg.timeout)
-    comm.Allreduce(in_place, buf, mop)
-    finish_reduce(tensor, buf, divisor)
+    comm.Allreduce(_mpi.IN_PLACE, buf, mop)
+    if buf is data:
+        if divisor > 1:
+            buf /= divisor
+        root = tensor._base if tensor._base is not None else tensor
+        root._version += 1
+    else:
+        finish_reduce(tensor, buf, divisor)
     return None
 
 
@@ -145,7 +167,7 @@ def reduce(tensor: Tensor, dst: int = 0, op: ReduceOp = ReduceOp.SUM,
         check_same_call(pg, f"reduce(tensor={describe(tensor)}, dst={dst}, op={op.name})")
     comm = pg.comm
     if root == pg._rank:
-        send, recv = mpi().IN_PLACE, buf
+        send, recv = _mpi.IN_PLACE, buf
         finish = partial(finish_reduce, tensor, buf, pg._size if op is ReduceOp.AVG else 0)
     else:
         send, recv, finish = buf, None, None
@@ -185,7 +207,7 @@ def all_gather_into_tensor(output_tensor: Tensor, input_tensor: Tensor,
         if slot.__array_interface__["data"][0] != send.__array_interface__["data"][0]:
             raise ValueError(f"{op}: input_tensor overlaps output_tensor but is not this "
                              f"rank's slot of it")
-        send = mpi().IN_PLACE
+        send = _mpi.IN_PLACE
     if pg.debug:
         check_same_call(pg, f"{op}(output_tensor={describe(output_tensor)}, "
                             f"input_tensor={describe(input_tensor)})")

@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from . import abort
 from ._mpi import mpi, mpi4py_installed
+from .reduce_op import fill_mpi_ops
 
 __all__ = ["ProcessGroup", "init_process_group", "destroy_process_group", "is_available",
            "is_initialized", "is_mpi_launched", "get_rank", "get_world_size",
@@ -160,6 +161,7 @@ def init_process_group(backend: str | None = None, init_method: str | None = Non
                          f"this process was not started by an MPI launcher; run "
                          f"`mpiexec -n {world_size} python {_script()}`")
     MPI = mpi()
+    fill_mpi_ops()
     comm = MPI.COMM_WORLD.Dup()
     size, me = comm.Get_size(), comm.Get_rank()
     if world_size not in (-1, size) or rank not in (-1, me):

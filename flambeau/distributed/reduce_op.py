@@ -12,7 +12,7 @@ import enum
 
 from ._mpi import mpi
 
-__all__ = ["ReduceOp", "mpi_op"]
+__all__ = ["ReduceOp", "mpi_op", "fill_mpi_ops"]
 
 
 class ReduceOp(enum.Enum):
@@ -34,10 +34,11 @@ class ReduceOp(enum.Enum):
 
 
 _BITWISE = (ReduceOp.BAND, ReduceOp.BOR, ReduceOp.BXOR)
-_TABLE: dict = {}  # (ReduceOp, dtype category) -> MPI.Op, filled on first use
 
 
-def _fill() -> None:
+def fill_mpi_ops() -> None:
+    """Give every ReduceOp its MPI operations, indexed by dtype category (bool,
+    integer, floating point; ``None`` where the operation is not defined)."""
     MPI = mpi()
     by_name = {ReduceOp.SUM: MPI.SUM, ReduceOp.AVG: MPI.SUM, ReduceOp.PRODUCT: MPI.PROD,
                ReduceOp.MIN: MPI.MIN, ReduceOp.MAX: MPI.MAX, ReduceOp.BAND: MPI.BAND,
@@ -46,26 +47,22 @@ def _fill() -> None:
                ReduceOp.PRODUCT: MPI.LAND, ReduceOp.MIN: MPI.LAND,
                ReduceOp.BAND: MPI.LAND, ReduceOp.BXOR: MPI.LXOR}
     for op, mop in by_name.items():
-        if op is not ReduceOp.AVG:
-            _TABLE[op, 1] = mop  # integers
-        if op not in _BITWISE:
-            _TABLE[op, 2] = mop  # floating point
-    for op, mop in logical.items():
-        _TABLE[op, 0] = mop  # bool
+        op._mpi = (logical.get(op),
+                   None if op is ReduceOp.AVG else mop,
+                   None if op in _BITWISE else mop)
 
 
 def mpi_op(op, dtype, name: str):
     """The MPI operation that does ``op`` on ``dtype``; a clear error if none does."""
-    try:
-        return _TABLE[op, dtype.category]
-    except KeyError:
-        pass
-    if not _TABLE:
-        _fill()
-        if (op, dtype.category) in _TABLE:
-            return _TABLE[op, dtype.category]
-    if not isinstance(op, ReduceOp):
-        raise TypeError(f"{name}: op must be a dist.ReduceOp, got {op!r}")
+    table = getattr(op, "_mpi", None)
+    if table is None:
+        if not isinstance(op, ReduceOp):
+            raise TypeError(f"{name}: op must be a dist.ReduceOp, got {op!r}")
+        fill_mpi_ops()
+        table = op._mpi
+    mop = table[dtype.category]
+    if mop is not None:
+        return mop
     if op is ReduceOp.AVG:
         raise ValueError(f"{name}: ReduceOp.AVG needs a floating-point tensor, got "
                          f"{dtype.name}; use SUM and divide, or convert with .float()")

@@ -2,6 +2,7 @@
 
 from . import functional
 from . import init, utils
+from . import parallel
 from .module import Module
 from .modules import *  # noqa: F401,F403
 from .modules import __all__ as _modules_all
@@ -11,7 +12,7 @@ from .modules.transformer import (MultiheadAttention, Transformer, TransformerDe
                                   TransformerDecoderLayer, TransformerEncoder,
                                   TransformerEncoderLayer)
 
-__all__ = ["functional", "init", "utils", "Module", "Parameter", "Buffer",
+__all__ = ["functional", "init", "utils", "parallel", "Module", "Parameter", "Buffer",
            *_modules_all,
            "RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell",
            "MultiheadAttention", "Transformer", "TransformerEncoder", "TransformerDecoder",

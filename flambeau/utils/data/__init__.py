@@ -17,13 +17,12 @@ from .sampler import (BatchSampler, RandomSampler, Sampler, SequentialSampler,
                       SubsetRandomSampler, WeightedRandomSampler)
 from .worker import WorkerInfo, get_worker_info
 
-# DistributedSampler (each process of a group gets its own shard of the indices) is
-# built on the process groups of flambeau.distributed, and is added there by the
-# distributed issue. Its place is here, re-exported with the other samplers:
-#     from ...distributed.sampler import DistributedSampler
-# plus "DistributedSampler" in __all__, as in torch.utils.data.
+# DistributedSampler (each process of a group gets its own shard of the indices) lives
+# with the process groups it reads, re-exported here with the other samplers
+from ...distributed.sampler import DistributedSampler
 
 __all__ = ["Dataset", "IterableDataset", "TensorDataset", "Subset", "ConcatDataset",
            "ChainDataset", "random_split", "Sampler", "SequentialSampler", "RandomSampler",
-           "SubsetRandomSampler", "WeightedRandomSampler", "BatchSampler", "DataLoader",
+           "SubsetRandomSampler", "WeightedRandomSampler", "BatchSampler",
+           "DistributedSampler", "DataLoader",
            "default_collate", "default_convert", "get_worker_info", "WorkerInfo"]

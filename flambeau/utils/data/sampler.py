@@ -5,9 +5,8 @@ Same names and semantics as ``torch.utils.data.sampler``. Random samplers draw f
 one at each epoch, so ``fl.manual_seed`` makes shuffling reproducible and every epoch is
 a new permutation.
 
-``DistributedSampler`` (one shard of the indices per process) is not here: it belongs
-with the process groups in :mod:`flambeau.distributed` (a later issue), and
-``flambeau/utils/data/__init__.py`` marks where it is to be re-exported.
+``DistributedSampler`` (one shard of the indices per process) lives with the process
+groups in :mod:`flambeau.distributed`; ``flambeau.utils.data`` re-exports it.
 """
 
 from __future__ import annotations
