@@ -162,7 +162,8 @@ _CHECK = """
 import warnings
 warnings.simplefilter("always")
 import flambeau as fl
-print("available:", fl.backends.available())
+print("available:", [d for d in fl.backends.available() if d in ("cpu", "gooddev",
+      "badimport", "badregister")])  # other installed plugins (opencl) do not matter
 print("device:", fl.ones(2).to("gooddev").device)
 print("sum:", (fl.ones(3) + 1).sum().item())
 """
