@@ -63,7 +63,12 @@ def _pick(g, a, out, dim, keepdim):
     idx = out[1]
     if not keepdim:
         g, idx = g.unsqueeze(dim), idx.unsqueeze(dim)
-    return _zeros(a.shape, g).scatter(dim, idx, g)
+    # a one-hot mask of the returned indices: two elementwise passes, cheaper than
+    # zeros + scatter, and differentiable in g
+    from ..frontend.creation import arange
+    n = a.shape[dim]
+    positions = arange(n, device=g.device).reshape((n,) + (1,) * (a.dim() - dim - 1))
+    return _where(positions == idx, g, 0.0)
 
 
 def _count(shape, dim) -> int:

@@ -53,19 +53,35 @@ def kernels(xp) -> dict:
 
     argmax, argmin = _arg(xp.argmax, "argmax"), _arg(xp.argmin, "argmin")
 
-    def max_dim(x, dim, keepdim=False):
-        idx = argmax(x, dim=dim, keepdim=True)
-        vals = xp.take_along_axis(x, idx, axis=dim) if x.ndim else x.copy()
-        if not keepdim and x.ndim:
-            vals, idx = xp.squeeze(vals, dim), xp.squeeze(idx, dim)
-        return vals, idx
+    def _extreme_dim(arg, reduce, better, name):
+        def k(x, dim, keepdim=False):
+            if not x.ndim:
+                return x.copy(), xp.zeros((), xp.int64)
+            n = x.shape[dim]
+            if not 0 < n <= 16 or x.size < 1024 or x.dtype.kind == "f" and \
+                    bool(xp.isnan(x).any()):
+                idx = arg(x, dim=dim, keepdim=True)
+                vals = xp.take_along_axis(x, idx, axis=dim)
+            else:
+                # a short reduced dim (pooling windows): NumPy's arg-reductions over it
+                # are slow, so scan its slices elementwise; strict comparison keeps
+                # the first extreme, like argmax
+                lead = (slice(None),) * dim
+                vals = x[lead + (slice(0, 1),)].copy()
+                idx = xp.zeros(vals.shape, xp.int64)
+                for i in range(1, n):
+                    cur = x[lead + (slice(i, i + 1),)]
+                    hit = better(cur, vals)
+                    xp.copyto(vals, cur, where=hit)
+                    xp.copyto(idx, i, where=hit)
+            if not keepdim:
+                vals, idx = xp.squeeze(vals, dim), xp.squeeze(idx, dim)
+            return vals, idx
+        k.__name__ = name
+        return k
 
-    def min_dim(x, dim, keepdim=False):
-        idx = argmin(x, dim=dim, keepdim=True)
-        vals = xp.take_along_axis(x, idx, axis=dim) if x.ndim else x.copy()
-        if not keepdim and x.ndim:
-            vals, idx = xp.squeeze(vals, dim), xp.squeeze(idx, dim)
-        return vals, idx
+    max_dim = _extreme_dim(argmax, xp.max, xp.greater, "max_dim")
+    min_dim = _extreme_dim(argmin, xp.min, xp.less, "min_dim")
 
     def var(x, dim=None, correction=1, keepdim=False):
         n = x.size if dim is None else int(xp.prod([x.shape[d] for d in dim]))

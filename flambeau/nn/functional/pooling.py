@@ -57,8 +57,17 @@ def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
     k = pair(kernel_size, "kernel_size", "max_pool2d")
     s = k if stride is None or stride == [] else pair(stride, "stride", "max_pool2d")
     p, d = pair(padding, "padding", "max_pool2d"), pair(dilation, "dilation", "max_pool2d")
-    win, (oh, ow), _ = _windows(x, k, s, p, d, ceil_mode, float("-inf"), "max_pool2d")
-    values, arg = win.max(2)
+    n, c, h, w = x.shape
+    if s == k and d == (1, 1) and not any(p) and h % k[0] == 0 and w % k[1] == 0:
+        # non-overlapping windows tile the input: regroup it (one copy) so each
+        # window is contiguous, instead of unfolding; the gradient is a scatter
+        oh, ow = h // k[0], w // k[1]
+        win = x.reshape(n, c, oh, k[0], ow, k[1]).permute(0, 1, 2, 4, 3, 5) \
+            .reshape(n, c, oh, ow, k[0] * k[1])
+        values, arg = win.max(4)
+    else:
+        win, (oh, ow), _ = _windows(x, k, s, p, d, ceil_mode, float("-inf"), "max_pool2d")
+        values, arg = win.max(2)
     out = values.squeeze(0) if unbatched else values
     if not return_indices:
         return out
