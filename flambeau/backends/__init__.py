@@ -9,7 +9,8 @@ from ..dispatcher.registry import (backend_for, backends, cpu_fallback, explain,
 from ..plugins.manager import register_backend, register_plugin
 
 __all__ = ["available", "backend_for", "backends", "cpu_fallback", "explain",
-           "set_cpu_fallback", "register_backend", "unregister_backend", "register_plugin", "supported_ops"]
+           "set_cpu_fallback", "register_backend", "unregister_backend", "register_plugin",
+           "supported_ops"]
 
 
 def available() -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .dtype_rules import RULES, result_type
 from .dtypes import DType, bool_, int64, iinfo
-from .registry import _BACKENDS, _fallback, warn_fallback_once
+from .registry import _BACKENDS, _fallback, dtype_note, warn_fallback_once
 from .shapes import broadcast_shapes, describe
 
 __all__ = ["call", "layers", "push_layer", "wrap", "set_tensor_type", "Tensor"]
@@ -192,7 +192,7 @@ def _missing_kernel(op, device, dtype, inputs, params):
                            f"{device.type!r}; install its plugin")
     if dtype not in b.supported_dtypes:
         raise TypeError(f"{op.name}(): device {device} (backend {b.name!r}) cannot hold "
-                        f"{dtype.name}; it supports "
+                        f"{dtype.name}{dtype_note(b, dtype)}; it supports "
                         f"{', '.join(d.name for d in b.supported_dtypes)}. Convert with "
                         f".to(dtype) first")
     per_dtype = op.kernels.get(device.type)
@@ -310,7 +310,7 @@ def _call_general(op, inputs, params):
         b = _BACKENDS.get(device.type)
         if b is not None and out_dtype not in b.supported_dtypes:
             raise TypeError(f"cast(): device {device} (backend {b.name!r}) cannot hold "
-                            f"{out_dtype.name}; it supports "
+                            f"{out_dtype.name}{dtype_note(b, out_dtype)}; it supports "
                             f"{', '.join(d.name for d in b.supported_dtypes)}")
     elif tensors:
         compute = out_dtype = tensors[0]._dtype

@@ -13,8 +13,9 @@ from typing import Any
 from .dtypes import ALL_DTYPES, DType, dtype_from_name
 from .optable import OPS, op as op_row
 
-__all__ = ["register_backend", "unregister_backend", "backend_for", "backends", "explain", "cpu_fallback",
-           "set_cpu_fallback", "REQUIRED_METHODS"]
+__all__ = ["register_backend", "unregister_backend", "backend_for", "backends", "explain",
+           "cpu_fallback",
+           "set_cpu_fallback", "REQUIRED_METHODS", "dtype_note"]
 
 # device type -> backend object
 _BACKENDS: dict[str, Any] = {}
@@ -77,6 +78,13 @@ def register_backend(backend, *, replace: bool = False) -> None:
     _BACKENDS[dtype_] = backend
 
 
+def dtype_note(backend, dtype: DType) -> str:
+    """Why ``backend`` cannot hold ``dtype`` (its optional ``dtype_notes``, e.g. the
+    OpenCL extension a device lacks) as ``" (reason)"``, or ``""``."""
+    note = getattr(backend, "dtype_notes", {}).get(dtype.name)
+    return f" ({note})" if note else ""
+
+
 def unregister_backend(device_type: str) -> None:
     """Remove the backend serving ``device_type`` and its kernels from every op.
 
@@ -126,8 +134,9 @@ def explain(name: str, device, dtype: DType | str) -> str:
     if b is None:
         return f"{head}: no backend serves device type {dev.type!r}"
     if dtype not in b.supported_dtypes:
-        return (f"{head}: backend {b.name!r} cannot hold {dtype.name} "
-                f"(it supports {', '.join(d.name for d in b.supported_dtypes)})")
+        return (f"{head}: backend {b.name!r} cannot hold {dtype.name}"
+                f"{dtype_note(b, dtype)} (it supports "
+                f"{', '.join(d.name for d in b.supported_dtypes)})")
     per_dtype = row.kernels.get(dev.type)
     if not per_dtype:
         where = ", ".join(sorted(row.kernels)) or "no device"

@@ -16,7 +16,7 @@ from ..dispatcher.devices import as_device, device as Device
 from ..dispatcher.dtypes import (DType, bool_, dtype_from_name, get_default_dtype,
                                  int64)
 from ..dispatcher.optable import OPS
-from ..dispatcher.registry import backend_for
+from ..dispatcher.registry import backend_for, dtype_note
 from .tensor import Size, Tensor, _resolve_device
 
 __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "from_dlpack", "zeros", "ones",
@@ -69,7 +69,7 @@ def _from_host(arr: np.ndarray, dtype: DType, device: Device, copy: bool) -> Ten
     b = backend_for(device.type)
     if dtype not in b.supported_dtypes:
         raise TypeError(f"tensor(): device {device} (backend {b.name!r}) cannot hold "
-                        f"{dtype.name}; choose a dtype it supports")
+                        f"{dtype.name}{dtype_note(b, dtype)}; choose a dtype it supports")
     if arr.dtype.name != dtype.name:
         if dtype.category < 2 and arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
             raise RuntimeError(f"tensor(): cannot convert non-finite floats to "

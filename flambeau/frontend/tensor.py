@@ -11,7 +11,7 @@ from ..dispatcher import dispatch
 from ..dispatcher.devices import as_device, device as Device
 from ..dispatcher.dtypes import DType, bool_, float16, float32, float64, int32, int64
 from ..dispatcher.optable import OPS
-from ..dispatcher.registry import backend_for
+from ..dispatcher.registry import backend_for, dtype_note
 
 __all__ = ["Tensor", "Size"]
 
@@ -434,7 +434,8 @@ def _raw_to_device(t: Tensor, dev: Device) -> Tensor:
     dst = backend_for(dev.type)
     if t._dtype not in dst.supported_dtypes:
         raise TypeError(f"to(): cannot move a {t._dtype.name} tensor to {dev}: backend "
-                        f"{dst.name!r} does not support {t._dtype.name}; convert first, "
+                        f"{dst.name!r} does not support {t._dtype.name}"
+                        f"{dtype_note(dst, t._dtype)}; convert first, "
                         f"e.g. .to(flambeau.float32)")
     host = src.to_numpy(t._data)
     if dev.type == "cpu" and t._device.type == "cpu":

@@ -38,6 +38,8 @@ class Backend(Protocol):
         device_type: the device type it serves (``"cpu"``, ``"opencl"``, ...).
         dtypes: names of the dtypes its devices can hold; omit for all nine.
         dlpack_device_type: the DLPack device code of its arrays (1 = CPU), optional.
+        dtype_notes: optional ``{dtype name: why it is missing}`` (e.g. the OpenCL
+            extension a device lacks), added to "cannot hold" errors.
     """
 
     name: str

@@ -14,22 +14,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import runtime
 from .runtime import STATS, cl
 
-__all__ = ["CLArray", "empty", "from_host", "to_host", "contiguous_strides", "CTYPE",
-           "ctype", "is_contiguous", "long8", "collapse", "MAXDIM", "np_scalar"]
+__all__ = ["CLArray", "empty", "from_host", "to_host", "read_size", "contiguous_strides",
+           "CTYPE", "is_contiguous", "dims", "collapse", "broadcast_strides", "MAXDIM",
+           "np_scalar"]
 
-MAXDIM = 8  # dims a kernel indexes (after merging); shapes travel as one long8
+MAXDIM = 8  # dims a kernel indexes (after merging contiguous ones)
 
 # storage C type of each dtype; bool is one byte holding 0 or 1, like NumPy's
 CTYPE = {"bool": "uchar", "uint8": "uchar", "int8": "char", "int16": "short",
          "int32": "int", "int64": "long", "float16": "half", "float32": "float",
          "float64": "double"}
-
-
-def ctype(dtype) -> str:
-    return CTYPE[np.dtype(dtype).name]
 
 
 def np_scalar(dtype):
@@ -119,7 +115,7 @@ def empty(shape, dtype, dev) -> CLArray:
 
 def from_host(array: np.ndarray, dev) -> CLArray:
     """Copy a host array to the device (blocking: the caller may reuse ``array``)."""
-    a = np.ascontiguousarray(array)
+    a = array if array.flags.c_contiguous else array.copy()  # keeps 0-d arrays 0-d
     out = empty(a.shape, a.dtype, dev)
     if a.size:
         STATS["host_writes"] += 1
@@ -153,28 +149,18 @@ def read_size(a: CLArray) -> int:
 
 # --- kernel argument helpers ---------------------------------------------------------
 
-_L8_CACHE: dict = {}
-_LONG8 = None
-
-
-def long8(values: tuple):
-    """``values`` (at most 8 ints) as an OpenCL ``long8`` argument. Shapes and
-    strides repeat across a training loop, so conversions are memoised."""
-    v = _L8_CACHE.get(values)
-    if v is None:
-        global _LONG8
-        if _LONG8 is None:
-            import pyopencl.cltypes as cltypes
-            _LONG8 = cltypes.long8
-        if len(values) > MAXDIM:
-            raise NotImplementedError(f"OpenCL kernels index at most {MAXDIM} dims after "
-                                      f"merging contiguous ones; got {len(values)}")
-        v = np.array(tuple(values) + (0,) * (MAXDIM - len(values)),
-                     np.int64).view(_LONG8)[0]
-        if len(_L8_CACHE) > 4096:
-            _L8_CACHE.clear()
-        _L8_CACHE[values] = v
-    return v
+def dims(values, fill: int) -> list:
+    """Sizes or strides (outermost first, at most ``MAXDIM``) as the ``MAXDIM``
+    scalar kernel arguments that carry them, innermost first and padded with
+    ``fill``. Kernels take dims as plain ``long`` arguments: with POCL, a vector
+    argument (``long8``) costs ~20 us per launch where a scalar costs ~0.1."""
+    n = len(values)
+    if n > MAXDIM:
+        raise NotImplementedError(f"OpenCL kernels index at most {MAXDIM} dims after "
+                                  f"merging contiguous ones; got {n}")
+    out = list(values)
+    out.reverse()
+    return out + [fill] * (MAXDIM - n)
 
 
 def collapse(shape: tuple, strides_list: list) -> tuple[tuple, list]:
@@ -207,6 +193,3 @@ def broadcast_strides(a: CLArray, shape: tuple) -> tuple:
         out.append(0 if n == 1 and full != 1 else s)
     return tuple(out)
 
-
-def device_of(index: int):
-    return runtime.device(index)

@@ -51,9 +51,6 @@ else:
 STATS = {"compiles": 0, "launches": 0, "host_reads": 0, "host_writes": 0,
          "size_reads": 0}
 
-_BUILD_OPTIONS = ["-cl-fp32-correctly-rounded-divide-sqrt"]
-
-
 def roundup(n: int, m: int = LOCAL) -> int:
     return max(-(-n // m) * m, m)
 
@@ -73,11 +70,18 @@ class DeviceState:
         ext = cl_device.extensions.split()
         self.fp64 = "cl_khr_fp64" in ext or bool(getattr(cl_device, "double_fp_config", 0))
         self.fp16 = "cl_khr_fp16" in ext
+        self.int64_atomics = "cl_khr_int64_base_atomics" in ext
+        # float32 / and sqrt rounded like NumPy's where the device can (POCL can);
+        # the option is an error on devices that cannot
+        exact = cl.device_fp_config.CORRECTLY_ROUNDED_DIVIDE_SQRT
+        self.build_options = ["-cl-fp32-correctly-rounded-divide-sqrt"] \
+            if getattr(cl_device, "single_fp_config", 0) & exact else []
         self.name = cl_device.name.strip()
         self.platform_name = cl_device.platform.name.strip()
         self._ctx = None
         self._lock = threading.Lock()
         self._kernels: dict = {}
+        self._programs: dict = {}
         self._scratch = None
 
     def __repr__(self) -> str:
@@ -98,10 +102,11 @@ class DeviceState:
         return self._ctx if self._ctx is not None else self._open()
 
     def alloc(self, nbytes: int):
-        """A buffer of at least ``nbytes`` from the pool (never zero bytes)."""
+        """A buffer of at least ``nbytes`` from the pool, rounded up to whole 8-byte
+        words (never zero bytes): the narrow atomic adds work on aligned words."""
         if self._ctx is None:
             self._open()
-        return self.pool.allocate(max(int(nbytes), 8))
+        return self.pool.allocate(max((int(nbytes) + 7) & ~7, 8))
 
     @property
     def scratch(self):
@@ -110,28 +115,38 @@ class DeviceState:
             self._scratch = cl.Buffer(self.context, cl.mem_flags.READ_WRITE, 64)
         return self._scratch
 
-    def kernel(self, key, make_source, name: str, arg_dtypes):
-        """The compiled kernel for ``key``, built from ``make_source()`` on first use.
+    def kernel(self, program_key, make_source, name: str, arg_dtypes, options=None):
+        """Kernel ``name`` of the program ``program_key``, built from ``make_source()``
+        the first time any of its kernels is asked for.
 
-        ``key`` names everything the source depends on (op, dtypes, variant); shapes
-        and strides are kernel arguments, so one compiled kernel serves every shape.
-        ``arg_dtypes`` lists the NumPy dtype of each scalar argument (``None`` for
-        buffers), which lets pyopencl set arguments without inspecting them.
+        A program holds a *family* of kernels (say, every unary op for one dtype), so
+        a run loads one cached program where it would load dozens: POCL spends ~60 ms
+        per program even when its disk cache has the binary, but compiles a kernel's
+        machine code only when that kernel is first launched. ``program_key`` names
+        everything the source depends on; shapes and strides are kernel arguments, so
+        one compiled kernel serves every shape. ``arg_dtypes`` lists the NumPy dtype of
+        each scalar argument (``None`` for buffers and vectors), or a function that
+        returns that list, so pyopencl sets arguments without inspecting them.
+        ``options`` are added to the device's build options.
         """
-        k = self._kernels.get(key)
+        k = self._kernels.get((program_key, name))
         if k is None:
-            src = _HEADER + make_source()
-            if self.fp64:
-                src = "#pragma OPENCL EXTENSION cl_khr_fp64 : enable\n" + src
-            if self.fp16:
-                src = "#pragma OPENCL EXTENSION cl_khr_fp16 : enable\n" + src
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # POCL's harmless compiler chatter
-                prg = cl.Program(self.context, src).build(options=_BUILD_OPTIONS)
-            STATS["compiles"] += 1
+            prg = self._programs.get(program_key)
+            if prg is None:
+                src = _HEADER + make_source()
+                if self.fp64:
+                    src = "#pragma OPENCL EXTENSION cl_khr_fp64 : enable\n" + src
+                if self.fp16:
+                    src = "#pragma OPENCL EXTENSION cl_khr_fp16 : enable\n" + src
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # POCL's harmless compiler chatter
+                    prg = cl.Program(self.context, src).build(
+                        options=self.build_options + list(options or ()))
+                STATS["compiles"] += 1
+                self._programs[program_key] = prg
             k = cl.Kernel(prg, name)
-            k.set_scalar_arg_dtypes(arg_dtypes)
-            self._kernels[key] = k
+            k.set_scalar_arg_dtypes(arg_dtypes() if callable(arg_dtypes) else arg_dtypes)
+            self._kernels[(program_key, name)] = k
         return k
 
     def launch(self, kernel, nwork: int, args, local: int = LOCAL) -> None:
@@ -152,10 +167,7 @@ class DeviceState:
             self.queue.finish()
 
 
-# Helpers every kernel may use. They are tiny and static, so sharing them costs nothing.
-_HEADER = r"""
-#define LOAD8(dst, v) vstore8((v), 0, (dst))
-"""
+_HEADER = ""  # text put before every program
 
 _STATE: dict = {"devices": None, "error": None}
 
