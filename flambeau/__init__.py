@@ -34,6 +34,7 @@ from .frontend.reductions import *  # noqa: F401,F403
 from .frontend.shape_ops import *  # noqa: F401,F403
 from . import autograd, backends, plugins
 from . import distributed, nn, optim, utils
+from .backends.opencl import api as opencl
 from .serialization import load, save
 from .plugins.manager import load_entry_points as _load_entry_points
 
