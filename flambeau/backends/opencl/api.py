@@ -16,7 +16,7 @@ from __future__ import annotations
 from . import runtime
 
 __all__ = ["is_available", "device_count", "synchronize", "select", "devices", "stats",
-           "reset_stats", "get_device_name"]
+           "reset_stats", "get_device_name", "empty_cache"]
 
 
 def is_available() -> bool:
@@ -39,6 +39,15 @@ def synchronize(device=None) -> None:
             d.synchronize()
         return
     runtime.device(_index(device)).synchronize()
+
+
+def empty_cache() -> None:
+    """Release the device memory the buffer pools keep for reuse (freed tensors'
+    buffers stay pooled, like ``torch.cuda.empty_cache``)."""
+    synchronize()
+    for d in runtime.devices():
+        if d._ctx is not None:
+            d.pool.free_held()
 
 
 def select(platform=None, devices=None) -> list[str]:

@@ -28,9 +28,11 @@ __all__ = ["PhiloxGenerator", "kernels", "PHILOX"]
 
 _I64, _U32 = np.dtype(np.int64), np.dtype(np.uint32)
 
+# Random123's Philox4x32-10 (its known-answer test: counter 0, key 0 gives
+# 6627e8d5 e169c58d bc57ac4c 9b00dbd8), and the counter a flambeau stream uses: the
+# 64-bit block number in the low words.
 PHILOX = r"""
-uint4 philox(ulong ctr, uint k0, uint k1) {
-  uint4 c = (uint4)((uint)ctr, (uint)(ctr >> 32), 0x9E3779B9u, 0u);
+uint4 philox(uint4 c, uint k0, uint k1) {
   for (int r = 0; r < 10; ++r) {
     uint h0 = mul_hi(0xD2511F53u, c.x), l0 = 0xD2511F53u * c.x;
     uint h1 = mul_hi(0xCD9E8D57u, c.z), l1 = 0xCD9E8D57u * c.z;
@@ -38,6 +40,9 @@ uint4 philox(ulong ctr, uint k0, uint k1) {
     k0 += 0x9E3779B9u; k1 += 0xBB67AE85u;
   }
   return c;
+}
+uint4 fl_bits(ulong ctr, uint k0, uint k1) {
+  return philox((uint4)((uint)ctr, (uint)(ctr >> 32), 0u, 0u), k0, k1);
 }
 float fl_u01f(uint x) { return (x >> 8) * (1.0f / 16777216.0f); }
 """
@@ -47,7 +52,7 @@ _SAMPLE = """{pre}
 __kernel void rng(long n, ulong ctr0, uint k0, uint k1, __global {ct} *o{args}) {{
   long g = get_global_id(0);
   if (4 * g >= n) return;
-  uint4 bits = philox(ctr0 + (ulong)g, k0, k1);
+  uint4 bits = fl_bits(ctr0 + (ulong)g, k0, k1);
   uint u[4] = {{bits.x, bits.y, bits.z, bits.w}};
   {acc} r[4];
   {body}
@@ -101,7 +106,7 @@ _NP = {"double": np.dtype(np.float64), "float": np.dtype(np.float32),
 
 # A second, independent block for outputs that need more than 32 bits: same counter,
 # another key.
-_MORE_BITS = ("uint4 more = philox(ctr0 + (ulong)g, k0 ^ 0xA511E9B3u, k1 ^ 0x63D83595u); "
+_MORE_BITS = ("uint4 more = fl_bits(ctr0 + (ulong)g, k0 ^ 0xA511E9B3u, k1 ^ 0x63D83595u); "
               "uint w[4] = {more.x, more.y, more.z, more.w};")
 
 

@@ -133,7 +133,7 @@ class DeviceState:
         if k is None:
             prg = self._programs.get(program_key)
             if prg is None:
-                src = _HEADER + make_source()
+                src = make_source()
                 if self.fp64:
                     src = "#pragma OPENCL EXTENSION cl_khr_fp64 : enable\n" + src
                 if self.fp16:
@@ -167,21 +167,22 @@ class DeviceState:
             self.queue.finish()
 
 
-_HEADER = ""  # text put before every program
-
 _STATE: dict = {"devices": None, "error": None}
 
 
 def _platform_matches(spec: str, i: int, platform) -> bool:
     spec = spec.strip().lower()
-    return spec == str(i) or spec in platform.name.lower() or spec in \
-        platform.vendor.lower()
+    if spec.isdigit():  # an index, never a part of a name ("0" is in "RTX 4090")
+        return int(spec) == i
+    return spec in platform.name.lower() or spec in platform.vendor.lower()
 
 
 def _device_matches(spec: str, i: int, dev) -> bool:
     spec = spec.strip().lower()
+    if spec.isdigit():
+        return int(spec) == i
     kind = cl.device_type.to_string(dev.type).lower()
-    return spec == str(i) or spec in dev.name.lower() or spec in kind
+    return spec in dev.name.lower() or spec in kind
 
 
 def _discover(platform: str | None, devices: str | None) -> list:
