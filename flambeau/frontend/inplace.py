@@ -69,26 +69,13 @@ def write_inplace(self: Tensor, compute, name: str, operands=(), kwargs=None) ->
                             operands)
 
 
-_ADD = OPS["add"]
 
 
 def accumulate_into(dst: Tensor, src: Tensor) -> None:
-    """``dst += src`` outside autograd (gradient accumulation); two kernel calls when
-    dtypes, devices and shapes already agree."""
-    table = _ADD.kernels.get(dst._device.type)
-    add = table.get(dst._dtype) if table is not None else None
-    copy = _COPY.kernels.get(dst._device.type, {}).get(dst._dtype)
-    if add is None or copy is None or src._dtype is not dst._dtype or \
-            src._device is not dst._device or src._data.shape != dst._data.shape:
-        with no_grad():
-            dst.add_(src)
-        return
-    fused = OPS["add_"].kernels.get(dst._device.type, {}).get(dst._dtype)
-    if fused is not None:
-        fused(dst._data, src._data)
-    else:
-        copy(dst._data, add(dst._data, src._data))
-    bump_version(dst)
+    """``dst += src`` outside autograd (gradient accumulation): ``add_`` takes the
+    backend's fused in-place kernel when there is one."""
+    with no_grad():
+        dst.add_(src)
 
 
 def _fused(row, self: Tensor, other, alpha) -> bool:
