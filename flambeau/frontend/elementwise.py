@@ -165,6 +165,7 @@ def square(input: Tensor) -> Tensor:
 
 
 def positive(input: Tensor) -> Tensor:
+    """``input`` itself (``+x``); bool tensors are refused, like PyTorch."""
     if input._dtype is bool_:
         raise TypeError("positive(): not supported for bool tensors")
     return input
@@ -200,10 +201,12 @@ clip = clamp
 
 
 def clamp_min(input: Tensor, min) -> Tensor:
+    """Limit values from below: ``clamp(input, min=min)``."""
     return clamp(input, min=min)
 
 
 def clamp_max(input: Tensor, max) -> Tensor:
+    """Limit values from above: ``clamp(input, max=max)``."""
     return clamp(input, max=max)
 
 

@@ -26,6 +26,7 @@ def is_grad_enabled() -> bool:
 
 
 def is_inference_mode_enabled() -> bool:
+    """Whether ``inference_mode`` is on (this thread)."""
     return STATE.inference
 
 

@@ -352,6 +352,7 @@ def nonzero(input: Tensor, *, as_tuple: bool = False):
 
 
 def argwhere(input: Tensor) -> Tensor:
+    """Positions of non-zero elements, ``(n, ndim)`` int64 (same as ``nonzero``)."""
     return nonzero(input)
 
 

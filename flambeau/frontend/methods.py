@@ -36,7 +36,8 @@ def _lookup(name: str):
 
 
 def _where_method(self, condition, other):
-    # x.where(cond, y) is where(cond, x, y)
+    """``x.where(condition, y)``: elements of ``x`` where ``condition`` holds, else
+    of ``y`` (``fl.where(condition, x, y)``)."""
     return E.where(condition, self, other)
 
 
@@ -68,13 +69,17 @@ def _attach() -> None:
             data, dtype=dtype or self._dtype,
             device=device if device is not None else self._device,
             requires_grad=requires_grad)
-    for kind in ("zeros", "ones", "empty"):
+    for kind in ("zeros", "ones", "empty"):  # new_zeros, new_ones, new_empty
         setattr(Tensor, f"new_{kind}", _new_like(kind))
+    Tensor.new_tensor.__doc__ = ("A copy of ``data`` as a tensor with this tensor's dtype "
+                                 "and device unless given.")
     Tensor.new_full = lambda self, size, fill_value, *, dtype=None, device=None, \
         requires_grad=False: _creation().full(
             size, fill_value, dtype=dtype or self._dtype,
             device=device if device is not None else self._device,
             requires_grad=requires_grad)
+    Tensor.new_full.__doc__ = ("A tensor of ``size`` filled with ``fill_value``, with this "
+                               "tensor's dtype and device unless given.")
     _operators()
 
 
@@ -89,6 +94,8 @@ def _new_like(kind: str):
                                           device=device if device is not None
                                           else self._device, requires_grad=requires_grad)
     method.__name__ = f"new_{kind}"
+    method.__doc__ = (f"A tensor like ``fl.{kind}(*size)``, with this tensor's dtype and "
+                      f"device unless given.")
     return method
 
 

@@ -60,6 +60,7 @@ class Generator:
         return s
 
     def initial_seed(self) -> int:
+        """The seed the default generators were last seeded with."""
         return self._seed
 
 
@@ -220,18 +221,21 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
 
 
 def rand_like(input: Tensor, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """Uniform ``[0, 1)`` samples with ``input``'s shape, dtype and device."""
     return rand(input.shape, dtype=dtype or input._dtype,
                 device=device if device is not None else input._device,
                 requires_grad=requires_grad)
 
 
 def randn_like(input: Tensor, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """Standard normal samples with ``input``'s shape, dtype and device."""
     return randn(input.shape, dtype=dtype or input._dtype,
                  device=device if device is not None else input._device,
                  requires_grad=requires_grad)
 
 
 def randint_like(input: Tensor, low=0, high=None, *, dtype=None, device=None) -> Tensor:
+    """Integers in ``[low, high)`` with ``input``'s shape, dtype and device."""
     return randint(low, high, tuple(input.shape), dtype=dtype or input._dtype,
                    device=device if device is not None else input._device)
 

@@ -88,10 +88,12 @@ def reshape(input: Tensor, *shape) -> Tensor:
 
 
 def view_as(input: Tensor, other: Tensor) -> Tensor:
+    """``input`` viewed with ``other``'s shape (no copy)."""
     return view(input, other._data.shape)
 
 
 def reshape_as(input: Tensor, other: Tensor) -> Tensor:
+    """``input`` reshaped to ``other``'s shape."""
     return reshape(input, other._data.shape)
 
 
@@ -111,6 +113,7 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 
 
 def ravel(input: Tensor) -> Tensor:
+    """A 1-D tensor of ``input``'s elements; a view when strides allow."""
     return reshape(input, (-1,))
 
 
@@ -214,6 +217,7 @@ def expand(input: Tensor, *sizes) -> Tensor:
 
 
 def expand_as(input: Tensor, other: Tensor) -> Tensor:
+    """``input`` expanded to ``other``'s shape; a view."""
     return expand(input, other._data.shape)
 
 
@@ -288,19 +292,23 @@ def stack(tensors, dim: int = 0) -> Tensor:
 
 
 def hstack(tensors) -> Tensor:
+    """Join tensors column-wise: along dim 1, or dim 0 for 1-D tensors."""
     tensors = [atleast_1d(t) for t in _tensor_list(tensors, "hstack")]
     return cat(tensors, 0 if len(tensors[0]._data.shape) == 1 else 1)
 
 
 def vstack(tensors) -> Tensor:
+    """Join tensors row-wise, after making each at least 2-D."""
     return cat([atleast_2d(t) for t in _tensor_list(tensors, "vstack")], 0)
 
 
 def atleast_1d(input: Tensor) -> Tensor:
+    """``input`` with at least one dimension (a 0-d tensor becomes shape ``(1,)``)."""
     return reshape(input, (1,)) if not input._data.shape else input
 
 
 def atleast_2d(input: Tensor) -> Tensor:
+    """``input`` with at least two dimensions (leading size-1 dims added)."""
     n = len(input._data.shape)
     return reshape(input, (1,) * (2 - n) + input._data.shape) if n < 2 else input
 
@@ -369,10 +377,12 @@ def flip(input: Tensor, dims) -> Tensor:
 
 
 def fliplr(input: Tensor) -> Tensor:
+    """Reverse the order along dim 1 (a copy)."""
     return flip(input, (1,))
 
 
 def flipud(input: Tensor) -> Tensor:
+    """Reverse the order along dim 0 (a copy)."""
     return flip(input, (0,))
 
 

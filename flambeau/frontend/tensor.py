@@ -122,9 +122,11 @@ class Tensor:
         return self.numel() * self._dtype.itemsize
 
     def is_floating_point(self) -> bool:
+        """Whether the dtype is a floating-point type."""
         return self._dtype.is_floating_point
 
     def is_complex(self) -> bool:
+        """Always False: flambeau has no complex dtypes."""
         return False
 
     @property
@@ -153,6 +155,7 @@ class Tensor:
         return True
 
     def data_ptr(self) -> int:
+        """The address of the first element (CPU), or an id elsewhere."""
         ptr = getattr(self._data, "ctypes", None)
         return ptr.data if ptr is not None else id(self._data)
 
@@ -360,44 +363,56 @@ class Tensor:
         return self.to("cpu")
 
     def cuda(self, device=None) -> Tensor:
+        """The tensor on a CUDA device (needs a CUDA backend plugin)."""
         return self.to(device if device is not None else "cuda")
 
     def type(self, dtype=None):
+        """The type name (``'flambeau.float32'``), or a copy converted to ``dtype``."""
         if dtype is None:
             return f"flambeau.{self._dtype.name}"
         return self.to(dtype)
 
     def float(self):
+        """A float32 copy (self when already float32)."""
         return self.to(float32)
 
     def double(self):
+        """A float64 copy (self when already float64)."""
         return self.to(float64)
 
     def half(self):
+        """A float16 copy (self when already float16)."""
         return self.to(float16)
 
     def long(self):
+        """An int64 copy (self when already int64)."""
         return self.to(int64)
 
     def int(self):
+        """An int32 copy (self when already int32)."""
         return self.to(int32)
 
     def bool(self):
+        """A bool copy (self when already bool)."""
         return self.to(bool_)
 
     def short(self):
+        """An int16 copy (self when already int16)."""
         from ..dispatcher.dtypes import int16
         return self.to(int16)
 
     def char(self):
+        """An int8 copy (self when already int8)."""
         from ..dispatcher.dtypes import int8
         return self.to(int8)
 
     def byte(self):
+        """A uint8 copy (self when already uint8)."""
         from ..dispatcher.dtypes import uint8
         return self.to(uint8)
 
     def type_as(self, other: Tensor) -> Tensor:
+        """This tensor converted to ``other``'s dtype."""
         return self.to(other._dtype)
 
 
