@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import weakref
 from ..dispatcher import dispatch
+from ..dispatcher.layers import push_layer
 from ..dispatcher.optable import OPS
 from ..frontend.grad_mode import (enable_grad, inference_mode, is_grad_enabled, no_grad,
                                   set_grad_enabled)
@@ -166,7 +167,7 @@ def _retain_grad(self) -> None:
 
 def _install() -> None:
     derivatives.install()
-    dispatch.push_layer(layer.AutogradLayer())
+    push_layer(layer.AutogradLayer())
     Tensor._output_nr = 0
     Tensor.backward = _tensor_backward
     Tensor.register_hook = _register_hook

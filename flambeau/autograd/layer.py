@@ -1,7 +1,8 @@
 """Autograd as a dispatch layer: run the op below, then record a graph node.
 
 The layer wants an op only when grad mode is on and an input requires grad; backends
-never see it. In-place writes and device transfers are recorded here too.
+never see it. In-place writes (every in-place row: ``copy_``, ``setitem_``, the fused
+``add_``...) and device transfers are recorded here too.
 """
 
 from __future__ import annotations
@@ -10,27 +11,43 @@ import weakref
 
 from ..dispatcher import dispatch
 from ..frontend.grad_mode import STATE, no_grad
+from ..dispatcher.optable import OPS
+from ..frontend.shape_ops import expand
 from ..frontend.tensor import Tensor
 from .node import Node, OpNode, edge_of
 
 _NO_EDGE = (None, 0)
+_CAST, _COPY, _FULL, _MUL = OPS["cast"], OPS["copy_"], OPS["full"], OPS["mul"]
+_INDEX_PUT = OPS["index_put"]
 
-__all__ = ["AutogradLayer", "record_inplace", "wants_inplace", "refresh_view"]
+__all__ = ["AutogradLayer", "record_write", "refresh_view"]
 
 
 class AutogradLayer:
+    """Records graph nodes; wants an op only when grad mode is on and an input
+    requires grad (so the dispatcher's short paths may skip it and call
+    :meth:`record` themselves)."""
+
     requires_grad_only = True
 
-    def wants(self, tensors) -> bool:
+    def wants(self, op, inputs) -> bool:
         if not STATE.enabled:
             return False
-        for t in tensors:
-            if t._requires_grad:
+        for t in inputs:
+            if getattr(t, "_requires_grad", False):
                 return True
         return False
 
     def handle(self, op, inputs, params, redispatch):
+        if op.kind == "inplace":
+            return record_write(op, inputs, params, redispatch)
         out = redispatch()
+        if op is dispatch.TRANSFER:
+            t = inputs[0]
+            if t._dtype.category == 2:
+                out.grad_fn = ToDeviceNode(edge_of(t), t._device, t._data.shape, t._dtype)
+                out._requires_grad = True
+            return out
         self.record(op, inputs, params, out)
         return out
 
@@ -59,21 +76,6 @@ class AutogradLayer:
         if op.kind == "view":  # a view's grad_fn holds until its base is written in place
             src = inputs[0]
             first._grad_version = (src._base if src._base is not None else src)._version
-
-    @staticmethod
-    def wants_inplace(target, operands) -> bool:
-        return wants_inplace(target, operands)
-
-    @staticmethod
-    def record_inplace(target, compute, write):
-        return record_inplace(target, compute, write)
-
-    def handle_transfer(self, t, device, redispatch):
-        out = redispatch()
-        if t._dtype.category == 2:
-            out.grad_fn = ToDeviceNode(edge_of(t), t._device, t._data.shape, t._dtype)
-            out._requires_grad = True
-        return out
 
 
 class ToDeviceNode(Node):
@@ -138,40 +140,47 @@ def replay(chain, t):
     return t
 
 
-def wants_inplace(self, operands=()) -> bool:
-    """Whether an in-place write to ``self`` with these operands must be recorded."""
-    if not STATE.enabled:
-        return False
-    if self._requires_grad:
-        return True
-    for a in operands:
-        if isinstance(a, Tensor) and a._requires_grad:
-            return True
-    return False
+def _written_value(op, dst, src, params):
+    """The value an in-place row leaves in ``dst``, computed out of place so autograd
+    records it; from a copy of ``dst``, whose old value a formula may save."""
+    name = op.name
+    if name == "copy_":
+        if src._dtype is not dst._dtype:
+            src = dispatch.call(_CAST, src, dtype=dst._dtype)
+        return expand(src, dst._data.shape)
+    if not isinstance(src, Tensor):
+        src = dispatch.create(_FULL, dst._dtype, dst._device, shape=(), fill_value=src)
+    if name == "setitem_":
+        return dispatch.call(_INDEX_PUT, dst.clone(), src, index=params["index"],
+                             accumulate=False)
+    alpha = params.get("alpha", 1)
+    if alpha != 1:
+        src = dispatch.call(_MUL, src, alpha)
+    return dispatch.call(OPS[name[:-1]], dst.clone(), src)  # add_ -> add, ...
 
 
-def record_inplace(self, compute, write):
-    """Run ``compute(src)`` on a copy of ``self``'s value, ``write`` the result into
-    ``self``'s memory, and rewire the graph so ``self`` (or the root it is a view of)
-    now comes from that result."""
-    chain = self.__dict__.get("_view_chain")  # set only on differentiable views
-    root = self._base if chain is not None else self
-    if root is not self and root._requires_grad and root.grad_fn is None:
+def record_write(op, inputs, params, redispatch):
+    """An in-place row under autograd: compute the written value out of place
+    (recorded), write it with ``copy_`` below this layer, and rewire the graph so the
+    destination (or the root it is a view of) now comes from that value."""
+    dst = inputs[0]
+    chain = dst.__dict__.get("_view_chain")  # set only on differentiable views
+    root = dst._base if chain is not None else dst
+    if root is not dst and root._requires_grad and root.grad_fn is None:
         raise RuntimeError("a view of a leaf Variable that requires grad is being used in "
                            "an in-place operation; operate on a clone or under "
                            "fl.no_grad()")
-    # compute from a copy: the formula may save its input, which the write then changes
-    result = compute(self.clone())
-    write(result)
-    if root is self:
-        _rebase(self, result.grad_fn, result._output_nr)
-        return self
+    result = _written_value(op, dst, inputs[1], params)
+    redispatch(_COPY, (dst, result.detach()), {})
+    if root is dst:
+        _rebase(dst, result.grad_fn, result._output_nr)
+        return dst
     node = CopySlicesNode(edge_of(root), edge_of(result), chain, root, result)
     _rebase(root, node, 0)
     fresh = replay(chain, _graph_alias(root))
-    _rebase(self, fresh.grad_fn, fresh._output_nr)
-    self._grad_version = root._version
-    return self
+    _rebase(dst, fresh.grad_fn, fresh._output_nr)
+    dst._grad_version = root._version
+    return dst
 
 
 def refresh_view(view):

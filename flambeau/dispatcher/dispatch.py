@@ -1,29 +1,52 @@
-"""The one path of an op: resolve device and dtype, run the layers, call the kernel.
+"""The one path of an op: resolve device and dtype, run the layer stack, call the kernel.
 
 ``call(op, *inputs, **params)`` is what every frontend function ends in. Inputs are
 tensors, Python scalars (for ops that take them) or ``None``; params are plain Python
-values passed to the kernel by keyword. Layers (autograd first) sit above the backend:
-a layer that wants an op gets it with a ``redispatch`` callable for the layer below.
+values passed to the kernel by keyword.
+
+Layers sit above the backend in an ordered stack (:mod:`flambeau.dispatcher.layers`).
+The first layer that wants an op gets it with a ``redispatch`` callable that runs the
+rest of the stack *below* it, and finally the backend. Below the last layer the op runs
+its backend's kernel; a backend without one runs the row's composite (a default written
+in flambeau ops); without that, the opt-in CPU fallback or a clear error.
+
+While the stack holds only autograd (``requires_grad_only`` layers), the short paths
+below (``binary``, ``unary``, ``create``, ``inplace``, the head of ``call``) run the
+kernel themselves and let autograd record afterwards: a few dict lookups per op.
 """
 
 from __future__ import annotations
 
 from .dtype_rules import RULES, result_type
 from .dtypes import DType, bool_, int64, iinfo
+from .optable import Op
 from .registry import _BACKENDS, _fallback, dtype_note, warn_fallback_once
 from .shapes import broadcast_shapes, describe
 
-__all__ = ["call", "layers", "push_layer", "wrap", "set_tensor_type", "Tensor"]
+__all__ = ["call", "binary", "unary", "create", "inplace", "transfer", "wrap",
+           "set_tensor_type", "Tensor", "TRANSFER"]
 
 # The frontend's tensor class; set by flambeau.frontend.tensor at import.
 Tensor = None
 
-# Dispatch layers above the backend, first consulted first. Each has
-# ``wants(tensors) -> bool`` and ``handle(op, inputs, params, redispatch)``.
-layers: list = []
-
 _ELEMENTWISE = frozenset(("unary", "binary", "ternary"))
 _MULTI_OUT_INDEX_DTYPE = int64
+_NO_PARAMS: dict = {}
+_new = object.__new__
+
+# The layer stack, top first, and what the short paths read from it; kept current by
+# flambeau.dispatcher.layers. ``_fast``: every layer only wants ops with an input that
+# requires grad, so the short paths may run the kernel and let ``_grad_layers`` record.
+stack: list = []
+_grad_layers: list = []
+_fast = True
+# > 0 while a composite or a CPU fallback runs: the ops it issues are parts of one op
+# the layers have already seen, so they go straight to the backends.
+_below = 0
+
+# A device transfer as the layers see it; its "composite" is the host round trip.
+TRANSFER = Op("to", "transfer", None, differentiable=True,
+              contract="move x to param device (a copy)")
 
 
 def set_tensor_type(cls) -> None:
@@ -31,22 +54,12 @@ def set_tensor_type(cls) -> None:
     Tensor = cls
 
 
-def push_layer(layer) -> None:
-    """Install a dispatch layer above the ones already there (e.g. a profiler).
-
-    A layer whose ``requires_grad_only`` attribute is true (autograd) only ever wants
-    ops with an input that requires grad, so the fast paths below may skip it.
-    """
+def restack(layers: list) -> None:
+    """Install ``layers`` (top first) as the stack; called by dispatcher.layers."""
     global _fast
-    layers.insert(0, layer)
-    _fast = all(getattr(x, "requires_grad_only", False) for x in layers)
+    stack[:] = layers
     _grad_layers[:] = [x for x in layers if getattr(x, "requires_grad_only", False)]
-
-
-# True while every layer only wants ops whose inputs require grad: then the short
-# paths below run the kernel themselves and let those layers ``record`` afterwards.
-_fast = True
-_grad_layers: list = []
+    _fast = len(_grad_layers) == len(layers)
 
 
 def _record(op, inputs, params, out):
@@ -54,15 +67,7 @@ def _record(op, inputs, params, out):
         layer.record(op, inputs, params, out)
 
 
-def inplace(target, compute, write, operands=()):
-    """Set ``target`` to ``compute(target)`` through ``write``; a layer that tracks
-    graphs (autograd) takes over when it must record the write."""
-    for layer in _grad_layers:
-        if layer.wants_inplace(target, operands):
-            return layer.record_inplace(target, compute, write)
-    write(compute(target))
-    return target
-
+# --- short paths ---------------------------------------------------------------------
 
 def binary(op, a, b):
     """``call(op, a, b)`` with a short path for the common cases: two tensors of one
@@ -92,10 +97,7 @@ def binary(op, a, b):
     k = per_dtype.get(d) if per_dtype is not None else None
     if k is None:
         return call(op, a, b)
-    t = _new(Tensor)
-    t._data = k(a._data, nb)
-    t._dtype = c[1]
-    t._device = dev
+    t = _run(k(a._data, nb), c[1], dev)
     if rg:
         _record(op, (a, b), _NO_PARAMS, t)
     return t
@@ -115,116 +117,58 @@ def unary(op, a):
     k = per_dtype.get(d) if per_dtype is not None else None
     if k is None:
         return call(op, a)
-    t = _new(Tensor)
-    t._data = k(a._data)
-    t._dtype = c[1]
-    t._device = dev
+    t = _run(k(a._data), c[1], dev)
     if a._requires_grad:
         _record(op, (a,), _NO_PARAMS, t)
     return t
 
 
-_NO_PARAMS: dict = {}
-
-
 def create(op, dtype: DType, device, **params):
     """Run a creation or sampling op (no tensor inputs) of ``dtype`` on ``device``."""
-    per_dtype = op.kernels.get(device.type)
-    k = per_dtype.get(dtype) if per_dtype is not None else None
-    if k is None:
-        return call(op, dtype=dtype, device=device, **params)
+    if _fast:
+        per_dtype = op.kernels.get(device.type)
+        k = per_dtype.get(dtype) if per_dtype is not None else None
+        if k is not None:
+            return _run(k(dtype=dtype, index=device.index or 0, **params), dtype, device)
+    return call(op, dtype=dtype, device=device, **params)
+
+
+def inplace(op, dst, src, **params):
+    """Run the in-place row ``op`` (``copy_``, ``add_``, ...) writing into ``dst``;
+    ``src`` is a tensor of ``dst``'s dtype and device, or a Python scalar already of
+    its type. Returns ``dst``."""
+    if _fast:
+        scalar = src.__class__ in _SCALARS
+        if dst._requires_grad or (not scalar and src._requires_grad):
+            for layer in _grad_layers:
+                if layer.wants(op, (dst, src)):
+                    return call(op, dst, src, **params)
+        per_dtype = op.kernels.get(dst._device.type)
+        k = per_dtype.get(dst._dtype) if per_dtype is not None else None
+        if k is not None:
+            _write(op, k, dst, (dst._data, src if scalar else src._data), params)
+            return dst
+    return call(op, dst, src, **params)
+
+
+_SCALARS = frozenset((bool, int, float))
+
+
+def _run(res, out_dtype, dev):
+    """The kernel runner's last step, shared by every path: wrap a native result."""
     t = _new(Tensor)
-    t._data = k(dtype=dtype, index=device.index or 0, **params)
-    t._dtype = dtype
-    t._device = device
+    t._data = res
+    t._dtype = out_dtype
+    t._device = dev
     return t
-_new = object.__new__
-
-
-def _device_of(op, tensors):
-    dev = tensors[0]._device
-    for t in tensors:
-        if t._device is not dev:
-            shown = ", ".join(describe(x) for x in tensors)
-            raise RuntimeError(
-                f"{op.name}(): expected all tensors to be on the same device, but found "
-                f"at least two devices, {dev} and {t._device} ({shown}); move them "
-                f"with .to(device) first")
-    return dev
-
-
-def _scalar_for(x, dtype: DType):
-    """A Python scalar converted to the compute dtype's Python type (weak scalar)."""
-    if dtype.category == 2:
-        return float(x)
-    if dtype is bool_:
-        return bool(x)
-    x = int(x)
-    info = iinfo(dtype)
-    if not info.min <= x <= info.max:
-        # PyTorch wraps out-of-range integers the way a C cast does
-        span = info.max - info.min + 1
-        x = (x - info.min) % span + info.min
-    return x
 
 
 def wrap(native, dtype: DType, device):
-    t = _new(Tensor)
-    t._data = native
-    t._dtype = dtype
-    t._device = device
-    return t
+    """A tensor around a backend-native array (no copy, no graph)."""
+    return _run(native, dtype, device)
 
 
-def _kernel(op, device, dtype):
-    per_dtype = op.kernels.get(device.type)
-    if per_dtype is not None:
-        k = per_dtype.get(dtype)
-        if k is not None:
-            return k
-    return None
-
-
-def _missing_kernel(op, device, dtype, inputs, params):
-    b = _BACKENDS.get(device.type)
-    if b is None:
-        raise RuntimeError(f"{op.name}(): no backend serves device type "
-                           f"{device.type!r}; install its plugin")
-    if dtype not in b.supported_dtypes:
-        raise TypeError(f"{op.name}(): device {device} (backend {b.name!r}) cannot hold "
-                        f"{dtype.name}{dtype_note(b, dtype)}; it supports "
-                        f"{', '.join(d.name for d in b.supported_dtypes)}. Convert with "
-                        f".to(dtype) first")
-    per_dtype = op.kernels.get(device.type)
-    if device.type != "cpu" and _fallback["on"] and _kernel(op, _cpu(), dtype):
-        warn_fallback_once(op.name, device.type)
-        return _run_on_cpu(op, device, inputs, params)
-    where = ", ".join(sorted(op.kernels)) or "no device"
-    if per_dtype:
-        raise NotImplementedError(
-            f"{op.name}(): backend {b.name!r} has no {op.name} kernel for "
-            f"{dtype.name} (it has {', '.join(d.name for d in per_dtype)}); convert the "
-            f"inputs with .to(dtype)")
-    raise NotImplementedError(
-        f"Could not run '{op.name}' on device {device} (backend {b.name!r}): it has no "
-        f"kernel for it. Devices with {op.name}: {where}. Move the tensors with "
-        f".cpu(), or opt in to running missing ops on the CPU with "
-        f"fl.backends.set_cpu_fallback(True)")
-
-
-def _cpu():
-    from .devices import device
-    return device("cpu")
-
-
-def _run_on_cpu(op, device, inputs, params):
-    cpu = _cpu()
-    moved = [x.to(cpu) if isinstance(x, Tensor) else x for x in inputs]
-    out = call(op, *moved, **params)
-    if isinstance(out, tuple):
-        return tuple(o.to(device) if isinstance(o, Tensor) else o for o in out)
-    return out.to(device)
-
+# --- the general path ----------------------------------------------------------------
 
 def call(op, *inputs, **params):
     """Run ``op`` on ``inputs`` through the layers and the kernel table.
@@ -232,10 +176,12 @@ def call(op, *inputs, **params):
     Args:
         op: a row of the op table (:mod:`flambeau.dispatcher.optable`).
         *inputs: tensors, Python scalars (where the op takes them) or ``None``.
-        **params: keyword parameters for the kernel, already validated by the frontend.
+        **params: keyword parameters for the kernel, already validated by the frontend;
+            ops without tensor inputs also take ``device``.
 
     Returns:
-        A tensor, or a tuple of tensors/``None`` for multi-output ops.
+        A tensor, or a tuple of tensors/``None`` for multi-output ops; in-place rows
+        return their destination.
     """
     # Short path: every input a tensor of one dtype and device that needs no cast.
     if inputs and _fast and op.rule is not None:
@@ -274,6 +220,15 @@ def call(op, *inputs, **params):
 
 
 def _call_general(op, inputs, params):
+    inputs, device, compute, out_dtype = resolve(op, inputs, params)
+    return _from(0, op, inputs, params, device, compute, out_dtype)
+
+
+def resolve(op, inputs, params):
+    """Check and cast ``inputs`` for ``op``: the device all tensors share, the compute
+    and output dtypes (promotion), broadcastable shapes. Returns
+    ``(inputs, device, compute dtype, output dtype)``; pops ``device`` from ``params``
+    for ops without tensor inputs."""
     tensors = [x for x in inputs if isinstance(x, Tensor)]
     if tensors:
         device = _device_of(op, tensors) if len(tensors) > 1 else tensors[0]._device
@@ -320,12 +275,165 @@ def _call_general(op, inputs, params):
         shapes = [t._data.shape for t in tensors]
         if any(s != shapes[0] for s in shapes):
             broadcast_shapes(*shapes, op=op.name)
-    for layer in layers:
-        if layer.wants(tensors):
-            return layer.handle(op, inputs, params,
-                                lambda: _backend(op, inputs, params, device, compute,
-                                                 out_dtype))
+    return inputs, device, compute, out_dtype
+
+
+def _from(i, op, inputs, params, device, compute, out_dtype):
+    """Run ``op`` from stack position ``i`` down: the first layer there that wants it
+    handles it, with a ``redispatch`` for the positions below; then the backend."""
+    if not _below:
+        layers = stack
+        n = len(layers)
+        while i < n:
+            layer = layers[i]
+            if layer.wants(op, inputs):
+                return layer.handle(op, inputs, params,
+                                    _Redispatch(i + 1, op, inputs, params, device,
+                                                compute, out_dtype))
+            i += 1
     return _backend(op, inputs, params, device, compute, out_dtype)
+
+
+class _Redispatch:
+    """What a layer calls to pass an op on to the layers below it and the backend.
+
+    ``redispatch()`` runs the op the layer got; ``redispatch(op, inputs, params)`` runs
+    another op below the layer instead (autograd turns a recorded in-place update into
+    the ``copy_`` of its result this way).
+    """
+
+    __slots__ = ("i", "op", "inputs", "params", "device", "compute", "out_dtype")
+
+    def __init__(self, i, op, inputs, params, device, compute, out_dtype):
+        self.i, self.op, self.inputs, self.params = i, op, inputs, params
+        self.device, self.compute, self.out_dtype = device, compute, out_dtype
+
+    def __call__(self, op=None, inputs=None, params=None):
+        if op is None:
+            return _from(self.i, self.op, self.inputs, self.params, self.device,
+                         self.compute, self.out_dtype)
+        params = dict(params or {})
+        inputs, device, compute, out_dtype = resolve(op, tuple(inputs), params)
+        return _from(self.i, op, inputs, params, device, compute, out_dtype)
+
+
+def _backend(op, inputs, params, device, compute, out_dtype):
+    k = _kernel(op, device, compute)
+    if k is None:
+        if op.composite is not None:
+            return _composite(op, inputs, params, device, out_dtype)
+        return _missing_kernel(op, device, compute, inputs, params)
+    natives = [x._data if isinstance(x, Tensor) else x for x in inputs]
+    if op.kind == "inplace":
+        _write(op, k, inputs[0], natives, params)
+        return inputs[0]
+    if op.nin == 0:
+        params["index"] = device.index or 0
+    return _wrap_result(op, k(*natives, **params), out_dtype, device,
+                        inputs[0] if inputs else None, params)
+
+
+def _write(op, k, dst, natives, params):
+    """Run in-place kernel ``k`` on ``dst``; bump the version counter autograd reads."""
+    try:
+        k(*natives, **params)
+    except ValueError as e:  # nothing was written
+        if "read-only" not in str(e):
+            raise RuntimeError(f"{op.name}: {e}; writing into {describe(dst)}") from None
+        raise RuntimeError(f"{op.name}: unsupported operation on {describe(dst)}: {e}. "
+                           f"More than one element of the written-to tensor may refer to "
+                           f"a single memory location (an expanded view); call .clone() "
+                           f"first") from None
+    root = dst._base
+    (dst if root is None else root)._version += 1
+
+
+def bump_version(t) -> None:
+    """Count a write to ``t``'s memory on the tensor that owns it."""
+    root = t._base if t._base is not None else t
+    root._version += 1
+
+
+def _composite(op, inputs, params, device, out_dtype):
+    """Run ``op``'s composite on its inputs; the layers above saw (and autograd
+    records) ``op`` itself, so the ops the composite issues go to the backends."""
+    global _below
+    args = [x.detach() if isinstance(x, Tensor) else x for x in inputs]
+    if op.nin == 0:
+        params = dict(params, device=device)
+    _below += 1
+    try:
+        res = op.composite(*args, **params)
+    finally:
+        _below -= 1
+    if op.kind == "inplace":
+        bump_version(inputs[0])
+        return inputs[0]
+    if res.__class__ is tuple:
+        return (_own(res[0], out_dtype),) + res[1:]
+    out = _own(res, out_dtype)
+    if op.view:
+        mark_view(out, inputs[0], op, params)
+    return out
+
+
+def _own(t, dtype):
+    # a fresh tensor: a composite may hand back one of the (detached) inputs
+    if t._dtype is not dtype:
+        t = call(_CAST, t, dtype=dtype)
+    return _run(t._data, dtype, t._device)
+
+
+def transfer(t, device, move):
+    """``t`` moved to ``device`` by ``move(t, device)`` (the host round trip), seen by
+    the layers as the op ``to`` (autograd records it)."""
+    if not stack or _below or (_fast and not t._requires_grad):
+        return move(t, device)
+    params = {"device": device, "move": move}
+    return _from(0, TRANSFER, (t,), params, t._device, t._dtype, t._dtype)
+
+
+def _transfer_composite(t, *, device, move):
+    return move(t, device)
+
+
+TRANSFER.composite = _transfer_composite
+
+
+def _device_of(op, tensors):
+    dev = tensors[0]._device
+    for t in tensors:
+        if t._device is not dev:
+            shown = ", ".join(describe(x) for x in tensors)
+            raise RuntimeError(
+                f"{op.name}(): expected all tensors to be on the same device, but found "
+                f"at least two devices, {dev} and {t._device} ({shown}); move them "
+                f"with .to(device) first")
+    return dev
+
+
+def _scalar_for(x, dtype: DType):
+    """A Python scalar converted to the compute dtype's Python type (weak scalar)."""
+    if dtype.category == 2:
+        return float(x)
+    if dtype is bool_:
+        return bool(x)
+    x = int(x)
+    info = iinfo(dtype)
+    if not info.min <= x <= info.max:
+        # PyTorch wraps out-of-range integers the way a C cast does
+        span = info.max - info.min + 1
+        x = (x - info.min) % span + info.min
+    return x
+
+
+def _kernel(op, device, dtype):
+    per_dtype = op.kernels.get(device.type)
+    if per_dtype is not None:
+        k = per_dtype.get(dtype)
+        if k is not None:
+            return k
+    return None
 
 
 def _cast_input(x, dtype):
@@ -334,32 +442,17 @@ def _cast_input(x, dtype):
     if isinstance(x, Tensor):
         if x._dtype is dtype:
             return x
-        from .optable import OPS
-        return call(OPS["cast"], x, dtype=dtype)
+        return call(_CAST, x, dtype=dtype)
     return _scalar_for(x, dtype)
-
-
-def _backend(op, inputs, params, device, compute, out_dtype):
-    k = _kernel(op, device, compute)
-    if k is None:
-        return _missing_kernel(op, device, compute, inputs, params)
-    natives = [x._data if isinstance(x, Tensor) else x for x in inputs]
-    if op.nin == 0:
-        params["index"] = device.index or 0
-    return _wrap_result(op, k(*natives, **params), out_dtype, device,
-                        inputs[0] if inputs else None, params)
 
 
 def _wrap_result(op, res, out_dtype, device, src, params):
     if res.__class__ is tuple:
-        first = wrap(res[0], out_dtype, device)
-        rest = tuple(None if r is None else wrap(r, _MULTI_OUT_INDEX_DTYPE, device)
+        first = _run(res[0], out_dtype, device)
+        rest = tuple(None if r is None else _run(r, _MULTI_OUT_INDEX_DTYPE, device)
                      for r in res[1:])
         return (first,) + rest
-    out = _new(Tensor)
-    out._data = res
-    out._dtype = out_dtype
-    out._device = device
+    out = _run(res, out_dtype, device)
     if op.view:
         mark_view(out, src, op, params)
     return out
@@ -370,3 +463,89 @@ def mark_view(out, src, op, params) -> None:
     the chain of view ops from the root that autograd replays for in-place writes."""
     out._base = src._base if src._base is not None else src
     out._view_chain = src.__dict__.get("_view_chain", ()) + ((op, params),)
+
+
+# --- no kernel: fallback or a clear error ---------------------------------------------
+
+def _missing_kernel(op, device, dtype, inputs, params):
+    b = _BACKENDS.get(device.type)
+    if b is None:
+        raise RuntimeError(f"{op.name}(): no backend serves device type "
+                           f"{device.type!r}; install its plugin")
+    if dtype not in b.supported_dtypes:
+        raise TypeError(f"{op.name}(): device {device} (backend {b.name!r}) cannot hold "
+                        f"{dtype.name}{dtype_note(b, dtype)}; it supports "
+                        f"{', '.join(d.name for d in b.supported_dtypes)}. Convert with "
+                        f".to(dtype) first")
+    per_dtype = op.kernels.get(device.type)
+    if device.type != "cpu" and _fallback["on"] and _kernel(op, _cpu(), dtype):
+        if op.view:
+            raise NotImplementedError(
+                f"{op.name}(): backend {b.name!r} has no kernel for the view op "
+                f"{op.name}, and the CPU fallback cannot make a view of {device} memory; "
+                f"the backend must implement {op.name}")
+        warn_fallback_once(op.name, device.type)
+        return _run_on_cpu(op, device, inputs, params)
+    where = ", ".join(sorted(op.kernels)) or "no device"
+    if per_dtype:
+        raise NotImplementedError(
+            f"{op.name}(): backend {b.name!r} has no {op.name} kernel for "
+            f"{dtype.name} (it has {', '.join(d.name for d in per_dtype)}); convert the "
+            f"inputs with .to(dtype)")
+    raise NotImplementedError(
+        f"Could not run '{op.name}' on device {device} (backend {b.name!r}): it has no "
+        f"kernel for it and the op table has no composite for it. Devices with "
+        f"{op.name}: {where}. Move the tensors with .cpu(), or opt in to running "
+        f"missing ops on the CPU with fl.backends.set_cpu_fallback(True)")
+
+
+def _cpu():
+    from .devices import device
+    return device("cpu")
+
+
+def _run_on_cpu(op, device, inputs, params):
+    """Run ``op`` on host copies of ``inputs`` and bring the result back to ``device``.
+
+    An in-place row writes its result back into the device tensor, so a backend whose
+    memory is not host memory loses no write. (A view cannot be faked by a copy: a
+    view row without a kernel is an error before this is reached.)
+    """
+    global _below
+    from ..frontend.tensor import _raw_to_device
+    cpu = _cpu()
+    _below += 1
+    try:
+        moved = [_raw_to_device(x, cpu) if isinstance(x, Tensor) else x for x in inputs]
+        params = dict(params)
+        if op.nin == 0:
+            params["device"] = cpu
+        if "gen" in params:  # the device's generator cannot drive the CPU's kernels
+            from ..frontend.random import default_generator
+            params["gen"] = default_generator(cpu)._native
+        out = call(op, *moved, **params)
+        if op.kind == "inplace":
+            dst = inputs[0]
+            back = _raw_to_device(moved[0], device)
+            copy = _kernel(_COPY, device, dst._dtype)
+            if copy is None:
+                raise NotImplementedError(
+                    f"{op.name}(): the CPU fallback cannot write its result back into "
+                    f"{describe(dst)}: backend {_BACKENDS[device.type].name!r} has no "
+                    f"copy_ kernel")
+            _write(_COPY, copy, dst, (dst._data, back._data), _NO_PARAMS)
+            return dst
+        if isinstance(out, tuple):
+            return tuple(_raw_to_device(o, device) if isinstance(o, Tensor) else o
+                         for o in out)
+        return _raw_to_device(out, device)
+    finally:
+        _below -= 1
+
+
+def _rows():
+    from .optable import OPS
+    return OPS["cast"], OPS["copy_"]
+
+
+_CAST, _COPY = _rows()

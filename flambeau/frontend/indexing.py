@@ -13,9 +13,9 @@ from numbers import Integral
 from ..dispatcher import dispatch
 from ..dispatcher.dtypes import bool_, int64
 from ..dispatcher.optable import OPS
-from ..dispatcher.shapes import broadcast_shapes, describe, normalize_dim
+from ..dispatcher.shapes import broadcast_shapes, normalize_dim
 from .grad_mode import STATE
-from .inplace import bump_version, check_writable, write_inplace
+from .inplace import check_writable
 from .tensor import Tensor
 
 _call = dispatch.call
@@ -163,20 +163,7 @@ def setitem(input: Tensor, index, value) -> None:
                                                device=input._device))
     else:
         value = dispatch._scalar_for(value, input._dtype)
-    if (input._requires_grad or isinstance(value, Tensor) and value._requires_grad) \
-            and STATE.enabled:
-        if not isinstance(value, Tensor):
-            from .creation import full
-            value = full((), value, dtype=input._dtype, device=input._device)
-        write_inplace(input, lambda dst: _call(OPS["index_put"], dst, value, index=idx,
-                                               accumulate=False), "setitem", (value,))
-        return
-    try:
-        _call(OPS["setitem_"], input, value, index=idx)
-    except ValueError as e:
-        shown = describe(value) if isinstance(value, Tensor) else repr(value)
-        raise RuntimeError(f"setitem: {e}; value {shown} into {describe(input)}") from None
-    bump_version(input)
+    _call(OPS["setitem_"], input, value, index=idx)  # autograd records it when it must
 
 
 def index_put(input: Tensor, indices: tuple, values, accumulate: bool = False) -> Tensor:

@@ -9,19 +9,17 @@ from __future__ import annotations
 
 from ..dispatcher import dispatch
 from ..dispatcher.optable import OPS
-from ..dispatcher.shapes import broadcast_shapes, describe
+from ..dispatcher.shapes import broadcast_shapes
 from .grad_mode import STATE, no_grad
 from .tensor import Tensor
 
 __all__ = ["copy_", "fill_", "zero_", "make_inplace", "check_writable", "bump_version",
            "INPLACE_OF"]
 
-_COPY = OPS["copy_"]
+_COPY, _SETITEM = OPS["copy_"], OPS["setitem_"]
 
 
-def bump_version(t: Tensor) -> None:
-    root = t._base if t._base is not None else t
-    root._version += 1
+bump_version = dispatch.bump_version
 
 
 def check_writable(t: Tensor, op: str) -> None:
@@ -37,38 +35,40 @@ def _can_cast(src, dst) -> bool:
     return src.category <= dst.category
 
 
-def write_result(self: Tensor, result: Tensor, op: str) -> Tensor:
-    """Write ``result`` into ``self`` after checking it fits; bump the version."""
+def _check_fits(self: Tensor, result: Tensor, op: str) -> None:
     if result._data.shape != self._data.shape:
         raise RuntimeError(f"{op}: output with shape {list(self._data.shape)} doesn't "
                            f"match the broadcast shape {list(result._data.shape)}")
     if not _can_cast(result._dtype, self._dtype):
         raise RuntimeError(f"{op}: result type {result._dtype.name} can't be cast to the "
                            f"desired output type {self._dtype.name}")
-    copy = _COPY.kernels.get(self._device.type, {}).get(self._dtype)
-    try:
-        if copy is None:  # raise the dispatcher's missing-kernel error
-            dispatch.call(_COPY, self.detach(), result.detach())
-        else:
-            copy(self._data, result._data)
-    except ValueError as e:
-        raise RuntimeError(f"{op}: unsupported operation on {describe(self)}: {e}. More "
-                           f"than one element of the written-to tensor may refer to a "
-                           f"single memory location (an expanded view); call .clone() "
-                           f"first") from None
-    bump_version(self)
-    return self
+
+
+def _recording(self: Tensor, operands) -> bool:
+    if not STATE.enabled:
+        return False
+    if self._requires_grad:
+        return True
+    for a in operands:
+        if isinstance(a, Tensor) and a._requires_grad:
+            return True
+    return False
 
 
 def write_inplace(self: Tensor, compute, name: str, operands=(), kwargs=None) -> Tensor:
-    """Set ``self`` to ``compute(self)``; recorded by autograd when it must be."""
+    """Set ``self`` to ``compute(self)`` with a ``copy_`` through the dispatcher, so
+    the layers (autograd) see the write. ``compute`` gets a copy of ``self`` when
+    autograd records it: its formula may save the value the write replaces."""
     check_writable(self, name)
     if kwargs:
         operands = tuple(operands) + tuple(kwargs.values())
-    return dispatch.inplace(self, compute, lambda res: write_result(self, res, name),
-                            operands)
-
-
+    result = compute(self.clone() if _recording(self, operands) else self)
+    _check_fits(self, result, name)
+    try:
+        dispatch.inplace(_COPY, self, result)
+    except RuntimeError as e:
+        raise RuntimeError(str(e).replace("copy_:", f"{name}:", 1)) from None
+    return self
 
 
 def accumulate_into(dst: Tensor, src: Tensor) -> None:
@@ -79,45 +79,31 @@ def accumulate_into(dst: Tensor, src: Tensor) -> None:
 
 
 def _fused(row, self: Tensor, other, alpha) -> bool:
-    """Run ``self op= alpha * other`` with the backend's in-place kernel when nothing
-    needs recording or casting; False sends the caller to the general path."""
-    if self._requires_grad and STATE.enabled:
-        return False
+    """Run ``self op= alpha * other`` as the in-place row (the backend's fused kernel,
+    or its composite) when no cast or broadcast of ``self`` is involved; False sends
+    the caller to the general path."""
     d = self._dtype
     if isinstance(other, Tensor):
-        if other._dtype is not d or other._device is not self._device or \
-                (other._requires_grad and STATE.enabled):
+        if other._dtype is not d or other._device is not self._device:
             return False
         shape = self._data.shape
         if other._data.shape != shape and \
                 broadcast_shapes(shape, other._data.shape, op=row.name) != shape:
             return False
-        src = other._data
     elif other.__class__ is float or other.__class__ is int:
         if d.category != 2 and (other.__class__ is float or row.name == "div_"):
             return False
         if d.category == 0:
             return False  # bool op= int is int64, which the general path refuses
-        src = dispatch._scalar_for(other, d)  # out-of-range ints wrap, like PyTorch's
+        other = dispatch._scalar_for(other, d)  # out-of-range ints wrap, like PyTorch's
     else:
         return False
     if alpha != 1 and d.category != 2:
         return False  # integer alpha * other may overflow: leave it to the general path
-    table = row.kernels.get(self._device.type)
-    k = table.get(d) if table is not None else None
-    if k is None:
-        return False
-    try:
-        if alpha == 1:
-            k(self._data, src)
-        else:
-            k(self._data, src, alpha=alpha)
-    except ValueError as e:  # a read-only (expanded) destination; nothing was written
-        raise RuntimeError(f"{row.name}: unsupported operation on {describe(self)}: {e}. "
-                           f"More than one element of the written-to tensor may refer to "
-                           f"a single memory location (an expanded view); call .clone() "
-                           f"first") from None
-    bump_version(self)
+    if alpha == 1:
+        dispatch.inplace(row, self, other)
+    else:
+        dispatch.inplace(row, self, other, alpha=alpha)
     return True
 
 
@@ -156,18 +142,8 @@ def copy_(self: Tensor, src, non_blocking: bool = False) -> Tensor:
     if broadcast_shapes(self._data.shape, src._data.shape, op="copy_") != self._data.shape:
         raise RuntimeError(f"copy_: source of shape {list(src._data.shape)} cannot be "
                            f"broadcast to destination shape {list(self._data.shape)}")
-    copy = _COPY.kernels.get(self._device.type, {}).get(self._dtype)
-    if copy is not None and not (STATE.enabled and (self._requires_grad or
-                                                    src._requires_grad)):
-        try:
-            copy(self._data, src._data)  # the kernel broadcasts and casts
-        except ValueError as e:
-            raise RuntimeError(f"copy_: {e}; destination {describe(self)}") from None
-        bump_version(self)
-        return self
-    from .shape_ops import expand
-    return write_inplace(self, lambda dst: expand(src.to(dst._dtype), dst._data.shape),
-                         "copy_", (src,))
+    check_writable(self, "copy_")
+    return dispatch.inplace(_COPY, self, src)
 
 
 def fill_(self: Tensor, value) -> Tensor:
@@ -184,15 +160,7 @@ def fill_(self: Tensor, value) -> Tensor:
     if self._requires_grad and STATE.enabled:
         # keep self in the graph, with a zero gradient, like PyTorch's fill_
         return write_inplace(self, lambda dst: dst * 0 + value, "fill_")
-    try:
-        dispatch.call(OPS["setitem_"], self, dispatch._scalar_for(value, self._dtype),
-                      index=Ellipsis)
-    except ValueError as e:
-        raise RuntimeError(f"fill_: unsupported operation on {describe(self)}: {e}. More "
-                           f"than one element of the written-to tensor may refer to a "
-                           f"single memory location (an expanded view); call .clone() "
-                           f"first") from None
-    bump_version(self)
+    dispatch.call(_SETITEM, self, dispatch._scalar_for(value, self._dtype), index=Ellipsis)
     return self
 
 

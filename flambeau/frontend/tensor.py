@@ -437,11 +437,7 @@ def _resolve_device(dev: Device) -> Device:
 
 
 def _to_device(t: Tensor, dev: Device) -> Tensor:
-    from ..dispatcher.dispatch import layers
-    for layer in layers:
-        if layer.wants([t]):
-            return layer.handle_transfer(t, dev, lambda: _raw_to_device(t, dev))
-    return _raw_to_device(t, dev)
+    return dispatch.transfer(t, dev, _raw_to_device)
 
 
 def _raw_to_device(t: Tensor, dev: Device) -> Tensor:
