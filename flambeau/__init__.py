@@ -32,7 +32,7 @@ from .frontend.random import (Generator, bernoulli, initial_seed, manual_seed,
                               randn, randn_like, randperm, seed)
 from .frontend.reductions import *  # noqa: F401,F403
 from .frontend.shape_ops import *  # noqa: F401,F403
-from . import autograd, backends, plugins
+from . import autograd, backends, composites, plugins, profiler
 from . import distributed, nn, optim, utils
 from .backends.opencl import api as opencl
 from .serialization import load, save

@@ -60,7 +60,7 @@ def test_register_backend_at_run_time():
         with pytest.raises(ValueError, match="already served"):
             fl.backends.register_backend(FakeDevBackend())
         replacement = FakeDevBackend()
-        fl.backends.register_backend(replacement, replace=True)
+        fl.backends.register_backend(replacement, override=True)
         assert fl.backends.backend_for("fakedev") is replacement
     finally:
         unregister("fakedev")

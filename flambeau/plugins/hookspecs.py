@@ -14,6 +14,11 @@ and its ``pyproject.toml`` says::
 
     [project.entry-points."flambeau.backends"]
     mydevice = "my_backend.plugin"
+
+The built-in plugins (``numpy``, ``opencl``) load first and their entry-point names
+are reserved. A plugin that fails to import, raises in its hook, implements no hook,
+or returns a backend that fails the checks below is reported with a warning that
+names it and skipped.
 """
 
 from __future__ import annotations
@@ -33,13 +38,33 @@ __all__ = ["hookspec", "hookimpl", "Backend", "flambeau_backends", "PROJECT"]
 class Backend(Protocol):
     """What a backend object provides. Everything else flambeau derives.
 
+    The whole protocol is checked when the backend registers
+    (:func:`flambeau.dispatcher.registry.register_backend`), with a message naming
+    what is missing; nothing is installed unless every check passes.
+
     Attributes:
         name: the plugin's name, shown in errors and introspection (``"numpy"``).
-        device_type: the device type it serves (``"cpu"``, ``"opencl"``, ...).
+        device_type: the device type it serves (``"cpu"``, ``"opencl"``, ...):
+            letters, digits and underscores.
         dtypes: names of the dtypes its devices can hold; omit for all nine.
         dlpack_device_type: the DLPack device code of its arrays (1 = CPU), optional.
         dtype_notes: optional ``{dtype name: why it is missing}`` (e.g. the OpenCL
             extension a device lacks), added to "cannot hold" errors.
+        override: optional; ``True`` lets the backend of a plugin replace the one
+            already serving its device type (the built-in CPU backend, say). Without
+            it such a plugin is refused, with a warning naming it.
+
+    Native arrays (what ``from_numpy`` and the kernels return) may be any class, but
+    must have a ``.shape`` tuple; registration round-trips a tiny array through
+    device 0 (when there is one) to check it. A ``.dtype`` (a NumPy dtype, or
+    anything whose ``.name`` is a flambeau dtype name) lets the debug mode
+    ``FLAMBEAU_CHECK_KERNELS=1`` check kernels' result dtypes too.
+
+    ``strides`` and ``make_generator`` are optional: a backend without them gets
+    :func:`~flambeau.dispatcher.registry.default_strides` (C-contiguous strides
+    computed from ``native.shape``) and
+    :func:`~flambeau.dispatcher.registry.default_make_generator` (a NumPy
+    ``Generator`` on PCG64, as the CPU backend uses).
     """
 
     name: str
@@ -68,11 +93,19 @@ class Backend(Protocol):
         """
 
     def strides(self, native) -> tuple[int, ...]:
-        """Strides of ``native`` in elements."""
+        """Strides of ``native`` in elements.
+
+        Optional: the default is C-contiguous strides computed from ``native.shape``,
+        right for a backend whose arrays (view results too) are always C-contiguous.
+        """
 
     def make_generator(self, seed: int, index: int) -> Any:
         """A fresh random generator for device ``index``, seeded with ``seed``; the
-        random kernels receive it as ``gen``."""
+        random kernels receive it as ``gen``.
+
+        Optional: the default is ``numpy.random.Generator(numpy.random.PCG64(seed))``,
+        the CPU backend's generator, for random kernels that sample on the host.
+        """
 
 
 @hookspec

@@ -107,6 +107,6 @@ def _refresh_backend() -> None:
     for dev in [d for d in fl_random._defaults if d.type == "opencl"]:
         del fl_random._defaults[dev]
     if runtime.available():
-        registry.register_backend(OpenCLBackend(runtime.devices()), replace=True)
+        registry.register_backend(OpenCLBackend(runtime.devices()), override=True)
     elif "opencl" in registry.backends():
         registry.unregister_backend("opencl")

@@ -31,13 +31,14 @@ from .gradcheck_runner import (CHECKS, GRADCHECK, GRADGRADCHECK, SKIPPED, GradRe
                                check_grad, grad_checked, grad_settings, run_grad)
 from .opinfo import (ALL, BOOL, FLOATS, INTS, INTS_BOOL, NUMBERS, TOLERANCES, Expanded,
                      Layout, OpInfo, Sample, Strided, Transposed, make)
-from .report import format_grad_report, format_report, uncovered_ops
+from .report import format_coverage, format_grad_report, format_report, uncovered_ops
 from .runner import (FAIL, PASS, UNSUPPORTED, CaseResult, assert_close, check_case, run,
                      support, to_device)
 
 __all__ = ["OP_DB", "OpInfo", "Sample", "Layout", "Transposed", "Strided", "Expanded",
            "make", "CaseResult", "check_case", "run", "support", "to_device",
-           "assert_close", "format_report", "uncovered_ops", "PASS", "FAIL",
+           "assert_close", "format_report", "format_coverage", "uncovered_ops", "PASS",
+           "FAIL",
            "UNSUPPORTED", "ALL", "BOOL", "INTS", "FLOATS", "NUMBERS", "INTS_BOOL",
            "TOLERANCES", "GRAD_DB", "GradResult", "check_grad", "run_grad",
            "grad_checked", "grad_settings", "format_grad_report", "GRADCHECK",

@@ -1,4 +1,5 @@
-"""``python -m flambeau.plugins.conformance --device NAME [--grad]``: run the kit,
+"""``python -m flambeau.plugins.conformance --device NAME [--grad]``: say how the
+backend covers the op table (primitive, overridden, derived, missing), run the kit,
 print the report, exit 1 when a case fails. ``--grad`` adds the gradient checks
 (``gradcheck`` and ``gradgradcheck`` per differentiable entry) and their report."""
 
@@ -7,7 +8,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import GRAD_DB, OP_DB, format_grad_report, format_report, run, run_grad
+from . import (GRAD_DB, OP_DB, format_coverage, format_grad_report, format_report, run,
+               run_grad)
 
 
 def main(argv=None) -> int:
@@ -36,6 +38,8 @@ def main(argv=None) -> int:
     if unknown:
         p.error(f"unknown entries: {', '.join(unknown)}")
     failed = False
+    print(format_coverage(args.device.split(":")[0]))
+    print()
     if not args.grad_only:
         results = run(args.device, names=args.ops, dtypes=args.dtypes)
         print(format_report(results, verbose=args.verbose))

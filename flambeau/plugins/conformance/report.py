@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections import Counter
 
 from ...dispatcher.optable import OPS
 from .opinfo import ALL
 
-__all__ = ["format_report", "format_grad_report", "uncovered_ops"]
+__all__ = ["format_report", "format_grad_report", "format_coverage", "uncovered_ops"]
 
 _SHORT = {"bool": "b", "uint8": "u8", "int8": "i8", "int16": "i16", "int32": "i32",
           "int64": "i64", "float16": "f16", "float32": "f32", "float64": "f64"}
@@ -64,6 +65,27 @@ def format_report(results, verbose: bool = False) -> str:
         lines += [f"  {r.device} {r.op} {r.dtype} {r.status} {r.reason}".rstrip()
                   for r in results]
     return "\n".join(lines)
+
+
+def format_coverage(device_type: str) -> str:
+    """How a backend covers the op table: the primitives it implements, the composite
+    rows it overrides with kernels of its own, the rows it runs as composites, and
+    the primitives it lacks (each breaks the composites that use it)."""
+    from ...composites import coverage
+    by = {}
+    for name, how in coverage(device_type).items():
+        by.setdefault(how, []).append(name)
+    lines = [f"op table coverage on {device_type}: "
+             + ", ".join(f"{len(by.get(k, ()))} {k}" for k in _COVERAGE)]
+    for how in _COVERAGE:
+        if by.get(how) and how != "overridden":
+            lines.append(textwrap.fill(" ".join(sorted(by[how])), 88,
+                                       initial_indent=f"  {how}: ",
+                                       subsequent_indent="    "))
+    return "\n".join(lines)
+
+
+_COVERAGE = ("primitive", "overridden", "derived", "missing")
 
 
 def uncovered_ops(db) -> list[str]:

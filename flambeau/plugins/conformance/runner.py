@@ -73,7 +73,7 @@ def support(entry: OpInfo, dtype: DType, device: str) -> str | None:
     if dtype not in b.supported_dtypes:
         return fl.backends.explain(entry.table_ops[0], dev, dtype)
     main = entry.table_ops[0]
-    if not OPS[main].kernels.get(dev.type):
+    if not OPS[main].kernels.get(dev.type) and OPS[main].composite is None:
         return fl.backends.explain(main, dev, dtype)
     return None
 
