@@ -174,6 +174,33 @@ def test_functional_backward_with_several_outputs():
     np.testing.assert_allclose(_np(x.grad), [2.0 + 3.0, 4.0 - 3.0])
 
 
+def test_one_output_given_twice_gets_both_gradients():
+    # PyTorch sums gradients given for the same output; d(x*x)/dx = 2x
+    x = _leaf([1.0, 2.0])
+    y = x * x
+    fl.autograd.backward([y, y], [fl.tensor([1.0, 10.0], dtype=fl.float64),
+                                  fl.tensor([2.0, 20.0], dtype=fl.float64)])
+    np.testing.assert_allclose(_np(x.grad), [2.0 * 1.0 * 3.0, 2.0 * 2.0 * 30.0])
+
+
+def test_two_outputs_of_one_node_as_roots():
+    class TwoAndThree(fl.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2, x * 3
+
+        @staticmethod
+        def backward(ctx, g2, g3):
+            return g2 * 2 + g3 * 3
+
+    x = _leaf([1.0, 2.0])
+    u, v = TwoAndThree.apply(x)
+    assert u.grad_fn is v.grad_fn
+    (g,) = fl.autograd.grad([u, v], x, [fl.ones(2, dtype=fl.float64),
+                                        fl.tensor([1.0, -1.0], dtype=fl.float64)])
+    np.testing.assert_allclose(_np(g), [2.0 + 3.0, 2.0 - 3.0])
+
+
 def test_assigning_grad_checks_its_shape():
     x = _leaf([1.0, 2.0])
     with pytest.raises(RuntimeError, match="size"):
@@ -268,6 +295,16 @@ def test_grad_of_grad_through_matmul():
     np.testing.assert_allclose(_np(g), 2 * a.T @ a @ np.array([0.3, -0.7]))
     (h,) = fl.autograd.grad(g.sum(), x)
     np.testing.assert_allclose(_np(h), 2 * a.T @ a @ np.ones(2))
+
+
+def test_create_graph_accumulates_into_a_differentiable_grad():
+    xs = np.array([-1.0, 2.0])
+    x = _leaf(xs)
+    (x ** 3).sum().backward(create_graph=True)
+    (x ** 3).sum().backward(create_graph=True)
+    np.testing.assert_allclose(_np(x.grad), 2 * 3 * xs ** 2)
+    (h,) = fl.autograd.grad(x.grad.sum(), x)
+    np.testing.assert_allclose(_np(h), 2 * 6 * xs)
 
 
 # --- autograd.grad ----------------------------------------------------------------------
