@@ -229,6 +229,23 @@ def resolve(op, inputs, params):
     and output dtypes (promotion), broadcastable shapes. Returns
     ``(inputs, device, compute dtype, output dtype)``; pops ``device`` from ``params``
     for ops without tensor inputs."""
+    if inputs and op.rule is not None and op.promote is None:
+        # the common case: tensors of one dtype and device that need no cast
+        x0 = inputs[0]
+        d = getattr(x0, "_dtype", None)
+        c = op.rule_cache.get(d)
+        if c is not None and c[0] is d:
+            dev = x0._device
+            for x in inputs:
+                if x.__class__ is not x0.__class__ and not isinstance(x, Tensor) or \
+                        x._dtype is not d or x._device is not dev:
+                    break
+            else:
+                if len(inputs) > 1 and op.kind in _ELEMENTWISE:
+                    shapes = [t._data.shape for t in inputs]
+                    if any(sh != shapes[0] for sh in shapes):
+                        broadcast_shapes(*shapes, op=op.name)
+                return inputs, dev, d, c[1]
     tensors = [x for x in inputs if isinstance(x, Tensor)]
     if tensors:
         device = _device_of(op, tensors) if len(tensors) > 1 else tensors[0]._device
