@@ -15,7 +15,6 @@ from .dispatcher.dtypes import (DType as dtype, bool_ as bool, finfo, float16, f
                                 int64, promote_types, set_default_dtype, uint8)
 from .dispatcher.dtype_rules import result_type
 from .frontend.tensor import Size, Tensor
-from .frontend import methods as _methods  # noqa: F401  (attaches Tensor methods)
 from .frontend.creation import (arange, as_tensor, asarray, empty, empty_like, eye,
                                 from_dlpack, from_numpy, full, full_like, linspace, ones,
                                 ones_like, scalar_tensor, tensor, zeros, zeros_like)

@@ -421,11 +421,38 @@ DERIVATIVES = {
 
 
 def install() -> None:
-    """Attach each formula to its op-table row; every differentiable row needs one."""
+    """Attach each formula to its op-table row, after checking them all: every
+    differentiable row needs a formula, and every name a formula takes must be one the
+    engine passes (``g``, ``a``/``b``/``c`` for the row's inputs, ``inputs``, ``out``,
+    ``needs``, ``shapes``) or a keyword param of the row's signature.
+
+    Raises:
+        RuntimeError: naming the op and the parameter; nothing is installed then.
+    """
     missing = [n for n, row in OPS.items()
                if row.differentiable and row.kind not in ("creation", "random", "inplace")
                and n not in DERIVATIVES]
     if missing:
         raise RuntimeError(f"derivative formulas missing for: {', '.join(missing)}")
+    formulas = {}
     for name, fn in DERIVATIVES.items():
-        OPS[name].backward = Formula(name, fn)
+        row = OPS.get(name)
+        if row is None:
+            raise RuntimeError(f"derivative formula for {name!r}: no row of that name in "
+                               f"the op table")
+        formula = formulas[name] = Formula(name, fn)
+        for p in formula.param_names:
+            if p not in row.param_names:
+                raise RuntimeError(
+                    f"derivative formula for {name!r} takes {p!r}, which is not a param of "
+                    f"the row's signature {name}{row.sig}; a formula's names are g, a, b, "
+                    f"c, inputs, out, needs, shapes and the row's keyword params")
+        if row.nin >= 0:
+            for p, i in zip([n for n in formula.names if n in ("a", "b", "c")],
+                            formula.positions):
+                if i >= row.nin:
+                    raise RuntimeError(f"derivative formula for {name!r} takes {p!r} (input "
+                                       f"{i}), but the row {name}{row.sig} has {row.nin} "
+                                       f"tensor input(s)")
+    for name, formula in formulas.items():
+        OPS[name].backward = formula

@@ -1,96 +1,31 @@
 """Elementwise functions: unary math, binary arithmetic, comparisons, where, clamp.
 
-Each function is a thin parse of Python arguments ending in ``dispatch.call``; the
-names and aliases are PyTorch's.
+The functions of one or two tensors that only pass them on (``fl.exp``, ``fl.mul``,
+``fl.eq``, ...) are generated from their op-table rows into
+:mod:`flambeau.frontend.elementwise_generated` and re-exported here. This module holds
+the ones that parse more arguments (``add``/``sub`` take ``alpha``, ``div`` takes
+``rounding_mode``) or compose rows (``where``, ``clamp``, ``isclose``, ...). Names and
+aliases are PyTorch's.
 """
 
 from __future__ import annotations
 
-from numbers import Number
-
 from ..dispatcher import dispatch
 from ..dispatcher.dtypes import bool_
 from ..dispatcher.optable import OPS
+from . import elementwise_generated as _rows
+from .elementwise_generated import *  # noqa: F401,F403  (fl.exp, fl.mul, ...)
+from .operands import operand as _operand
 from .tensor import Tensor
 
 _call = dispatch.call
-_binary = dispatch.binary
-_unary = dispatch.unary
-_UNARY = ("exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt", "sin",
-          "cos", "tan", "tanh", "sigmoid", "erf", "reciprocal", "abs", "sign", "relu",
-          "neg", "floor", "ceil", "trunc", "isnan", "isinf", "isfinite", "logical_not",
-          "bitwise_not")
-_BINARY = ("add", "sub", "mul", "div", "maximum", "minimum", "pow", "remainder", "fmod",
-           "floor_divide", "atan2", "eq", "ne", "lt", "le", "gt", "ge", "logical_and",
-           "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor",
-           "bitwise_left_shift", "bitwise_right_shift")
-__all__ = []  # filled below from the tables
+# the generated cores that add, sub and div wrap (and that the operators run)
+_add, _sub, _mul, _div = _rows.add, _rows.sub, _rows.mul, _rows.div
 
-_ALIASES = {"subtract": "sub", "multiply": "mul", "divide": "div", "true_divide": "div",
-            "negative": "neg", "absolute": "abs", "arctan2": "atan2", "not_equal": "ne",
-            "less": "lt", "less_equal": "le", "greater": "gt", "greater_equal": "ge",
-            "fix": "trunc", "special_expit": "sigmoid"}
-
-
-def _operand(x, like: Tensor | None, name: str):
-    """Tensors and Python numbers pass; NumPy arrays and lists become tensors."""
-    if isinstance(x, (Tensor, bool, int, float)):
-        return x
-    if isinstance(x, Number):  # NumPy scalars
-        return x.item()
-    from .creation import as_tensor
-    try:
-        return as_tensor(x, device=like._device if like is not None else None)
-    except TypeError:
-        raise TypeError(f"{name}(): unsupported operand of type {type(x).__name__}; "
-                        f"expected a Tensor or a number") from None
-
-
-def _make_unary(name: str):
-    row = OPS[name]
-
-    def fn(input: Tensor) -> Tensor:
-        return _unary(row, input)
-
-    fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = (f"Elementwise ``{name}`` of ``input``; see the op table row "
-                  f"``{name}`` for its dtype rule.")
-    return fn
-
-
-def _make_binary(name: str):
-    row = OPS[name]
-
-    def fn(input, other) -> Tensor:
-        if other.__class__ is Tensor or other.__class__ is float:
-            return _binary(row, input, other)
-        if other.__class__ is not Tensor:
-            other = _operand(other, input if isinstance(input, Tensor) else None, name)
-        if input.__class__ is not Tensor:
-            input = _operand(input, other if isinstance(other, Tensor) else None, name)
-            if not isinstance(input, Tensor) and not isinstance(other, Tensor):
-                from .creation import tensor
-                input = tensor(input)
-        return _binary(row, input, other)
-
-    fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = (f"Elementwise ``{name}`` of ``input`` and ``other`` with broadcasting "
-                  f"and type promotion; either may be a Python number.")
-    return fn
-
-
-_g = globals()
-for _n in _UNARY:
-    _g[_n] = _make_unary(_n)
-for _n in _BINARY:
-    _g[_n] = _make_binary(_n)
-for _alias, _n in _ALIASES.items():
-    _g[_alias] = _g[_n]
-
-_add, _sub, _mul, _div = _g["add"], _g["sub"], _g["mul"], _g["div"]
-__all__ += list(_UNARY + _BINARY) + list(_ALIASES) + [
-    "rsub", "round", "nan_to_num", "square", "positive", "where", "clamp", "clip",
-    "clamp_min", "clamp_max", "lerp", "float_power", "isclose", "allclose", "equal"]
+__all__ = list(_rows.__all__) + [
+    "add", "sub", "subtract", "div", "divide", "true_divide", "rsub", "round",
+    "nan_to_num", "square", "positive", "where", "clamp", "clip", "clamp_min",
+    "clamp_max", "lerp", "float_power", "isclose", "allclose", "equal"]
 
 
 def _scaled(other, alpha):
@@ -130,7 +65,7 @@ def div(input, other, *, rounding_mode: str | None = None) -> Tensor:
     if rounding_mode is None:
         return _div(input, other)
     if rounding_mode == "floor":
-        return _g["floor_divide"](input, other)
+        return _rows.floor_divide(input, other)
     if rounding_mode == "trunc":
         other = _operand(other, input, "div")
         return _call(OPS["trunc_divide"], input, other)
@@ -160,7 +95,7 @@ def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None,
 def square(input: Tensor) -> Tensor:
     """``input * input``; bool inputs give int64, as PyTorch's ``pow(input, 2)`` does."""
     if isinstance(input, Tensor) and input._dtype is bool_:
-        return _g["pow"](input, 2)
+        return _rows.pow(input, 2)
     return _mul(input, input)
 
 
@@ -222,17 +157,17 @@ def float_power(input, exponent) -> Tensor:
         input = input.to(float64)
     if isinstance(exponent, Tensor):
         exponent = exponent.to(float64)
-    return _g["pow"](input, exponent)
+    return _rows.pow(input, exponent)
 
 
 def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08,
             equal_nan: bool = False) -> Tensor:
     """``|input - other| <= atol + rtol * |other|``, elementwise."""
-    close = _g["le"](_g["abs"](_sub(input, other)), _add(_mul(_g["abs"](other), rtol), atol))
-    close = _g["logical_or"](close, _g["eq"](input, other))
+    close = _rows.le(_rows.abs(_sub(input, other)), _add(_mul(_rows.abs(other), rtol), atol))
+    close = _rows.logical_or(close, _rows.eq(input, other))
     if equal_nan:
-        close = _g["logical_or"](close, _g["logical_and"](_g["isnan"](input),
-                                                         _g["isnan"](other)))
+        close = _rows.logical_or(close, _rows.logical_and(_rows.isnan(input),
+                                                          _rows.isnan(other)))
     return close
 
 
@@ -244,4 +179,4 @@ def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e
 
 def equal(input: Tensor, other: Tensor) -> bool:
     """Whether both tensors have the same shape and elements."""
-    return input.shape == other.shape and bool(_g["eq"](input, other).all())
+    return input.shape == other.shape and bool(_rows.eq(input, other).all())

@@ -13,8 +13,7 @@ from ..dispatcher.shapes import broadcast_shapes
 from .grad_mode import STATE, no_grad
 from .tensor import Tensor
 
-__all__ = ["copy_", "fill_", "zero_", "make_inplace", "check_writable", "bump_version",
-           "INPLACE_OF"]
+__all__ = ["copy_", "fill_", "zero_", "make_inplace", "check_writable", "bump_version"]
 
 _COPY, _SETITEM = OPS["copy_"], OPS["setitem_"]
 
@@ -167,15 +166,3 @@ def fill_(self: Tensor, value) -> Tensor:
 def zero_(self: Tensor) -> Tensor:
     """Set every element to zero."""
     return fill_(self, 0)
-
-
-# out-of-place name -> in-place method name, for methods.py to attach
-INPLACE_OF = ("add", "sub", "mul", "div", "pow", "remainder", "fmod", "floor_divide",
-              "clamp", "clamp_min", "clamp_max", "clip", "masked_fill", "neg", "abs",
-              "exp", "log", "sqrt", "rsqrt", "sigmoid", "tanh", "relu", "floor", "ceil",
-              "round", "trunc", "sin", "cos", "reciprocal", "sign", "lerp", "nan_to_num",
-              "scatter", "scatter_add", "tril", "triu", "logical_not", "bitwise_not",
-              "bitwise_and", "bitwise_or", "bitwise_xor", "exp2", "expm1", "log1p",
-              "log2", "log10", "erf", "tan", "maximum", "minimum", "atan2", "square",
-              "eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or",
-              "logical_xor", "true_divide", "multiply", "subtract", "divide", "index_put")

@@ -1,8 +1,11 @@
 """The Tensor: a native array from a backend, its dtype and device, and autograd state.
 
-Ops are not written here: Tensor methods and operators are the functions of the other
-frontend modules, attached by :mod:`flambeau.frontend.methods`. This module holds what
-is about the tensor itself: attributes, conversions and device/dtype moves.
+Ops are not written here: the methods and operators that are frontend functions with
+the tensor first (``x.exp()``, ``x.sum(0)``, ``x + y``, ``x.add_(y)``) come from
+:class:`~flambeau.frontend.tensor_methods.TensorMethods`, generated from the op table.
+This module holds what is about the tensor itself: attributes, conversions, device and
+dtype moves, and the few methods that are not a function with the tensor first
+(``T``, ``where``, ``new_zeros``, ...).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from ..dispatcher.devices import as_device, device as Device
 from ..dispatcher.dtypes import DType, bool_, float16, float32, float64, int32, int64
 from ..dispatcher.optable import OPS
 from ..dispatcher.registry import backend_for, dtype_note
+from .tensor_methods import TensorMethods, bind_frontend
 
 __all__ = ["Tensor", "Size"]
 
@@ -34,7 +38,7 @@ class Size(tuple):
         return n
 
 
-class Tensor:
+class Tensor(TensorMethods):
     """A multi-dimensional array on a device, with autograd support.
 
     Create tensors with :func:`flambeau.tensor`, :func:`flambeau.zeros` and friends;
@@ -415,6 +419,72 @@ class Tensor:
         """This tensor converted to ``other``'s dtype."""
         return self.to(other._dtype)
 
+    # --- methods that are not a frontend function with the tensor first ---------------
+    @property
+    def T(self) -> Tensor:
+        """The tensor with its dims reversed (a view)."""
+        return self.permute(*reversed(range(len(self._data.shape))))
+
+    H = T  # no complex dtypes: the conjugate transpose is the transpose
+
+    @property
+    def mT(self) -> Tensor:
+        """The tensor with its last two dims swapped (a view)."""
+        return self.transpose(-2, -1)
+
+    mH = mT
+
+    def where(self, condition: Tensor, other) -> Tensor:
+        """Elements of ``self`` where ``condition`` holds, else of ``other``
+        (``fl.where(condition, self, other)``)."""
+        from .elementwise import where
+        return where(condition, self, other)
+
+    def new_tensor(self, data, *, dtype: DType | None = None, device=None,
+                   requires_grad=False) -> Tensor:
+        """A copy of ``data`` as a tensor with this tensor's dtype and device unless
+        given."""
+        from .creation import tensor
+        return tensor(data, dtype=dtype or self._dtype,
+                      device=device if device is not None else self._device,
+                      requires_grad=requires_grad)
+
+    def new_full(self, size, fill_value, *, dtype: DType | None = None, device=None,
+                 requires_grad=False) -> Tensor:
+        """A tensor of ``size`` filled with ``fill_value``, with this tensor's dtype and
+        device unless given."""
+        from .creation import full
+        return full(size, fill_value, dtype=dtype or self._dtype,
+                    device=device if device is not None else self._device,
+                    requires_grad=requires_grad)
+
+    def new_zeros(self, *size, dtype: DType | None = None, device=None,
+                  requires_grad=False) -> Tensor:
+        """A tensor like ``fl.zeros(*size)``, with this tensor's dtype and device unless
+        given."""
+        from .creation import zeros
+        return zeros(*size, dtype=dtype or self._dtype,
+                     device=device if device is not None else self._device,
+                     requires_grad=requires_grad)
+
+    def new_ones(self, *size, dtype: DType | None = None, device=None,
+                 requires_grad=False) -> Tensor:
+        """A tensor like ``fl.ones(*size)``, with this tensor's dtype and device unless
+        given."""
+        from .creation import ones
+        return ones(*size, dtype=dtype or self._dtype,
+                    device=device if device is not None else self._device,
+                    requires_grad=requires_grad)
+
+    def new_empty(self, *size, dtype: DType | None = None, device=None,
+                  requires_grad=False) -> Tensor:
+        """A tensor like ``fl.empty(*size)``, with this tensor's dtype and device unless
+        given."""
+        from .creation import empty
+        return empty(*size, dtype=dtype or self._dtype,
+                     device=device if device is not None else self._device,
+                     requires_grad=requires_grad)
+
 
 def _default_float():
     from ..dispatcher.dtypes import get_default_dtype
@@ -462,3 +532,5 @@ def _rebuild(array, dtype_name, device_str, requires_grad):
 
 
 dispatch.set_tensor_type(Tensor)
+# the frontend modules the methods call import this module (for Tensor): bind them now
+bind_frontend()
