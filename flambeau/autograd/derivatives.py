@@ -12,6 +12,7 @@ dispatcher never imports the frontend; :func:`install` attaches each formula to 
 
 from __future__ import annotations
 
+import importlib
 import math
 
 from ..dispatcher import dispatch
@@ -420,6 +421,23 @@ DERIVATIVES = {
 }
 
 
+# The formulas of the op table's areas (flambeau.dispatcher.rows), one module each,
+# named derivatives_<area>.py, with a DERIVATIVES dict of its own.
+AREAS: tuple = ()
+
+
+def _table() -> dict:
+    # read here rather than at import: the area modules use this module's helpers
+    table = dict(DERIVATIVES)
+    for area in AREAS:
+        more = importlib.import_module(f"{__package__}.derivatives_{area}").DERIVATIVES
+        twice = table.keys() & more.keys()
+        if twice:
+            raise RuntimeError(f"derivative formulas defined twice: {sorted(twice)}")
+        table.update(more)
+    return table
+
+
 def install() -> None:
     """Attach each formula to its op-table row, after checking them all: every
     differentiable row needs a formula, and every name a formula takes must be one the
@@ -429,13 +447,14 @@ def install() -> None:
     Raises:
         RuntimeError: naming the op and the parameter; nothing is installed then.
     """
+    table = _table()
     missing = [n for n, row in OPS.items()
                if row.differentiable and row.kind not in ("creation", "random", "inplace")
-               and n not in DERIVATIVES]
+               and n not in table]
     if missing:
         raise RuntimeError(f"derivative formulas missing for: {', '.join(missing)}")
     formulas = {}
-    for name, fn in DERIVATIVES.items():
+    for name, fn in table.items():
         row = OPS.get(name)
         if row is None:
             raise RuntimeError(f"derivative formula for {name!r}: no row of that name in "
