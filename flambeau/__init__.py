@@ -10,9 +10,9 @@ Use it like PyTorch::
 from __future__ import annotations
 
 from .dispatcher.devices import device
-from .dispatcher.dtypes import (DType as dtype, bool_ as bool, finfo, float16, float32,
-                                float64, get_default_dtype, iinfo, int8, int16, int32,
-                                int64, promote_types, set_default_dtype, uint8)
+from .dispatcher.dtypes import (DType as dtype, bfloat16, bool_ as bool, finfo, float16,
+                                float32, float64, get_default_dtype, iinfo, int8, int16,
+                                int32, int64, promote_types, set_default_dtype, uint8)
 from .dispatcher.dtype_rules import result_type
 from .frontend.tensor import Size, Tensor
 from .frontend.creation import (arange, as_tensor, asarray, empty, empty_like, eye,

@@ -11,7 +11,7 @@ stores ``"model.fc.weight"``, an optimizer's ``{"state": {0: {"exp_avg": m}}}`` 
 ``"state.0.exp_avg"``, and a tensor saved alone is named ``"tensor"``. When two paths
 give the same name (``{"a.b": x, "a": {"b": y}}``), the later tensor gets ``~1`` (then
 ``~2``, ...) appended. Tensors are saved from host copies whatever their device; their
-values, shapes and dtypes (bool, uint8, int8/16/32/64, float16/32/64) are kept,
+values, shapes and dtypes (bool, uint8, int8/16/32/64, float16/32/64, bfloat16) are kept,
 ``requires_grad`` is not (as in a state dict), and a Tensor subclass loads as a Tensor.
 
 **Structure.** The safetensors metadata has one entry, ``"flambeau"``: a JSON object
@@ -47,6 +47,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import IO, Any
 
+import ml_dtypes
 import numpy as np
 import safetensors.numpy
 
@@ -65,7 +66,8 @@ _LONE_TENSOR = "tensor"
 # safetensors readers reject larger headers, so a pickle that big could not be loaded
 _MAX_HEADER = 100_000_000
 _STORED_DTYPES = frozenset(np.dtype(n) for n in (
-    "bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64"))
+    "bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64")) | {
+    np.dtype(ml_dtypes.bfloat16)}  # safetensors' BF16
 _UNSAFE = ("Weights only load failed: this file holds a pickle of Python objects (it was "
            "saved from something other than tensors and plain values), and unpickling "
            "can execute arbitrary code. Pass weights_only=False to flambeau.load only if "

@@ -9,8 +9,8 @@ Python scalars ("weak" types), within the same category.
 from __future__ import annotations
 
 __all__ = [
-    "DType", "bool_", "uint8", "int8", "int16", "int32", "int64", "float16", "float32",
-    "float64", "ALL_DTYPES", "FLOAT_DTYPES", "INT_DTYPES", "promote_types",
+    "DType", "bool_", "uint8", "int8", "int16", "int32", "int64", "float16", "bfloat16",
+    "float32", "float64", "ALL_DTYPES", "FLOAT_DTYPES", "INT_DTYPES", "promote_types",
     "get_default_dtype", "set_default_dtype", "dtype_from_name", "finfo", "iinfo",
 ]
 
@@ -53,12 +53,15 @@ int16 = DType("int16", 2, 1, True, 2)
 int32 = DType("int32", 4, 1, True, 3)
 int64 = DType("int64", 8, 1, True, 4)
 float16 = DType("float16", 2, 2, True, 1)
+# brain float: float32's exponent range with 8 bits of mantissa; stored through the
+# ml_dtypes package, computed in float32 by backends without bf16 arithmetic
+bfloat16 = DType("bfloat16", 2, 2, True, 1)
 float32 = DType("float32", 4, 2, True, 2)
 float64 = DType("float64", 8, 2, True, 3)
 
-ALL_DTYPES = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64)
+ALL_DTYPES = (bool_, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64)
 INT_DTYPES = (uint8, int8, int16, int32, int64)
-FLOAT_DTYPES = (float16, float32, float64)
+FLOAT_DTYPES = (float16, bfloat16, float32, float64)
 
 _BY_NAME = {d.name: d for d in ALL_DTYPES}
 _BY_NAME.update({"half": float16, "float": float32, "double": float64, "long": int64,
@@ -86,7 +89,9 @@ def _promote_pair(a: DType, b: DType) -> DType:
         # one is uint8: the signed type must hold 0..255, so int8 widens to int16
         signed = a if a.is_signed else b
         return int16 if signed is int8 else signed
-    return a if a.rank >= b.rank else b
+    if a.rank == b.rank:
+        return float32  # float16 with bfloat16: neither holds the other, PyTorch's rule
+    return a if a.rank > b.rank else b
 
 
 _PROMOTE = {(a, b): _promote_pair(a, b) for a in ALL_DTYPES for b in ALL_DTYPES}
@@ -113,7 +118,8 @@ def get_default_dtype() -> DType:
 
 
 def set_default_dtype(d: DType) -> None:
-    """Set the default floating-point dtype (``float16``, ``float32`` or ``float64``)."""
+    """Set the default floating-point dtype (``float16``, ``bfloat16``, ``float32`` or
+    ``float64``)."""
     if not isinstance(d, DType) or not d.is_floating_point:
         raise TypeError(f"set_default_dtype(): only floating-point dtypes are supported "
                         f"as the default, got {d!r}")
@@ -132,6 +138,7 @@ class finfo:
 
     _TABLE = {
         "float16": (16, 2.0**-10, 65504.0, 2.0**-14, 0.001),
+        "bfloat16": (16, 2.0**-7, 3.3895313892515355e38, 2.0**-126, 0.01),
         "float32": (32, 2.0**-23, 3.4028234663852886e38, 2.0**-126, 1e-6),
         "float64": (64, 2.0**-52, 1.7976931348623157e308, 2.0**-1022, 1e-15),
     }

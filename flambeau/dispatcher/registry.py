@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from .dtype_rules import RULES
-from .dtypes import ALL_DTYPES, DType, dtype_from_name, float32, int64
+from .dtypes import ALL_DTYPES, DType, bfloat16, dtype_from_name, float32, int64
 from .optable import OPS, Op, op as op_row
 from .shapes import broadcast_shapes
 
@@ -69,7 +69,8 @@ def default_make_generator(seed: int, index: int = 0) -> np.random.Generator:
 def _supported_dtypes(backend) -> tuple[DType, ...]:
     names = getattr(backend, "dtypes", None)
     if names is None:
-        return ALL_DTYPES
+        # bfloat16 needs a native type most array libraries lack: a backend opts in
+        return tuple(d for d in ALL_DTYPES if d is not bfloat16)
     return tuple(_as_dtype(n) for n in names)
 
 

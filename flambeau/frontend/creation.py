@@ -40,7 +40,7 @@ def _np_to_dtype(npdtype, op: str) -> DType:
     except TypeError:
         raise TypeError(f"{op}(): can't convert np.ndarray of type {np.dtype(npdtype)}; "
                         f"the supported types are: bool, uint8, int8, int16, int32, "
-                        f"int64, float16, float32, float64") from None
+                        f"int64, float16, bfloat16, float32, float64") from None
 
 
 def _infer(data) -> tuple[np.ndarray, DType]:
@@ -148,7 +148,13 @@ def from_dlpack(obj) -> Tensor:
     kind, index = obj.__dlpack_device__()
     for b in _all_backends():
         if getattr(b, "dlpack_device_type", None) == kind and hasattr(b, "from_dlpack"):
-            native = b.from_dlpack(obj)
+            try:
+                native = b.from_dlpack(obj)
+            except (RuntimeError, BufferError, TypeError) as e:
+                raise type(e)(f"from_dlpack(): backend {b.name!r} cannot take this "
+                              f"object ({e}); bfloat16 and complex tensors from other "
+                              f"libraries are among the types NumPy's DLPack lacks: "
+                              f"convert them to float32 first") from e
             dev = _CPU if b.device_type == "cpu" else Device(b.device_type, index)
             host_dtype = np.dtype(str(native.dtype))
             return dispatch.wrap(native, _np_to_dtype(host_dtype, "from_dlpack"), dev)

@@ -95,6 +95,8 @@ def _format(arr: np.ndarray, fmt, indent: int, summarize: bool) -> str:
 
 def tensor_repr(t) -> str:
     arr = t.detach().numpy(force=True)
+    if arr.dtype.kind == "V":  # ml_dtypes' bfloat16: printed through float32, exactly
+        arr = arr.astype(np.float32)
     prefix = "tensor("
     suffixes = []
     if arr.size == 0 and arr.shape != (0,):

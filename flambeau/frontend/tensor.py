@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from ..dispatcher import dispatch
 from ..dispatcher.devices import as_device, device as Device
-from ..dispatcher.dtypes import DType, bool_, float16, float32, float64, int32, int64
+from ..dispatcher.dtypes import (DType, bfloat16, bool_, float16, float32, float64, int32,
+                                 int64)
 from ..dispatcher.optable import OPS
 from ..dispatcher.registry import backend_for, dtype_note
 from .tensor_methods import TensorMethods, bind_frontend
@@ -258,6 +259,10 @@ class Tensor(TensorMethods):
         return arr.copy() if copy else arr
 
     def __dlpack__(self, *args, **kwargs):
+        if self._dtype is bfloat16 and self._device.type == "cpu":
+            raise BufferError("__dlpack__(): a bfloat16 tensor on the CPU cannot be shared "
+                              "through DLPack (NumPy's DLPack has no bfloat16); convert "
+                              "it with .float() first")
         return self.detach().numpy(force=True).__dlpack__(*args, **kwargs) \
             if self._device.type == "cpu" else self._data.__dlpack__(*args, **kwargs)
 
@@ -387,6 +392,10 @@ class Tensor(TensorMethods):
     def half(self):
         """A float16 copy (self when already float16)."""
         return self.to(float16)
+
+    def bfloat16(self):
+        """A bfloat16 copy (self when already bfloat16)."""
+        return self.to(bfloat16)
 
     def long(self):
         """An int64 copy (self when already int64)."""

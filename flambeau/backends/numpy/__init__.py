@@ -6,6 +6,7 @@ import numpy as np
 
 from ...plugins.hookspecs import hookimpl
 from ..xp import kernels as xp_kernels
+from . import bfloat16
 
 __all__ = ["NumpyBackend", "flambeau_backends", "keep_freed_memory"]
 
@@ -58,8 +59,8 @@ class NumpyBackend:
 
     name = "numpy"
     device_type = "cpu"
-    dtypes = ("bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32",
-              "float64")
+    dtypes = ("bool", "uint8", "int8", "int16", "int32", "int64", "float16", "bfloat16",
+              "float32", "float64")
     dlpack_device_type = 1
 
     def device_count(self) -> int:
@@ -82,7 +83,14 @@ class NumpyBackend:
         return np.random.Generator(np.random.PCG64(seed))
 
     def kernels(self) -> dict:
-        return {name: _arrays_out(fn) for name, fn in xp_kernels(np).items()}
+        table = {}
+        for name, fn in xp_kernels(np).items():
+            fn = _arrays_out(fn)
+            table[name] = {d: fn for d in self.dtypes if d != "bfloat16"}
+            bf16 = bfloat16.kernel(name, fn)
+            if bf16 is not None:
+                table[name]["bfloat16"] = bf16
+        return table
 
 
 @hookimpl

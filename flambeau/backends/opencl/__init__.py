@@ -23,8 +23,8 @@ from . import runtime
 
 __all__ = ["OpenCLBackend", "flambeau_backends"]
 
-_ALL_DTYPES = ("bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32",
-               "float64")
+_ALL_DTYPES = ("bool", "uint8", "int8", "int16", "int32", "int64", "float16", "bfloat16",
+               "float32", "float64")
 
 
 class OpenCLBackend:
@@ -44,6 +44,8 @@ class OpenCLBackend:
     def __init__(self, devices):
         # one dtype list for the backend: what every selected device can hold
         self.dtype_notes = runtime.extension_notes(devices)
+        self.dtype_notes["bfloat16"] = ("OpenCL C has no bfloat16 type; use float16 or "
+                                        "float32 on OpenCL")
         self.dtypes = tuple(d for d in _ALL_DTYPES if d not in self.dtype_notes)
 
     def device_count(self) -> int:
