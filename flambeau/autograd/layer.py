@@ -44,7 +44,7 @@ class AutogradLayer:
         out = redispatch()
         if op is dispatch.TRANSFER:
             t = inputs[0]
-            if t._dtype.category == 2:
+            if t._dtype.category >= 2:
                 out.grad_fn = ToDeviceNode(edge_of(t), t._device, t._data.shape, t._dtype)
                 out._requires_grad = True
             return out
@@ -58,7 +58,7 @@ class AutogradLayer:
         if formula is None or not STATE.enabled:
             return
         first = out[0] if out.__class__ is tuple else out
-        if first._dtype.category != 2:
+        if first._dtype.category < 2:
             return  # integer and bool outputs are not differentiable
         nexts = []
         meta = []

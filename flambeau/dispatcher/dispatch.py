@@ -433,6 +433,8 @@ def _scalar_for(x, dtype: DType):
     """A Python scalar converted to the compute dtype's Python type (weak scalar)."""
     if dtype.category == 2:
         return float(x)
+    if dtype.category == 3:
+        return complex(x)
     if dtype is bool_:
         return bool(x)
     x = int(x)

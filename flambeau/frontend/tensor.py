@@ -130,8 +130,8 @@ class Tensor(TensorMethods):
         return self._dtype.is_floating_point
 
     def is_complex(self) -> bool:
-        """Always False: flambeau has no complex dtypes."""
-        return False
+        """Whether the dtype is a complex type (``complex64``, ``complex128``)."""
+        return self._dtype.category == 3
 
     @property
     def is_cuda(self) -> bool:
@@ -174,8 +174,8 @@ class Tensor(TensorMethods):
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Set whether autograd records ops on this (leaf) tensor; returns ``self``."""
-        if requires_grad and not self._dtype.is_floating_point:
-            raise RuntimeError(f"only Tensors of floating point dtype can require "
+        if requires_grad and self._dtype.category < 2:
+            raise RuntimeError(f"only Tensors of floating point and complex dtype can require "
                                f"gradients, got {self._dtype.name}; convert with .float()")
         if not requires_grad and self.grad_fn is not None:
             raise RuntimeError("you can only change requires_grad flags of leaf "
@@ -300,7 +300,7 @@ class Tensor(TensorMethods):
         return int(self.item())
 
     def __index__(self) -> int:
-        if self._dtype.category == 2 or self.numel() != 1:
+        if self._dtype.category >= 2 or self.numel() != 1:
             raise TypeError("only integer tensors of a single element can be converted "
                             "to an index")
         return int(self.item())

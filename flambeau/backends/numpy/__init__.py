@@ -59,7 +59,7 @@ class NumpyBackend:
     name = "numpy"
     device_type = "cpu"
     dtypes = ("bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32",
-              "float64")
+              "float64", "complex64", "complex128")
     dlpack_device_type = 1
 
     def device_count(self) -> int:
