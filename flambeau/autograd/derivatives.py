@@ -43,6 +43,22 @@ def index_put(x, values, index, accumulate=False):
     return dispatch.call(OPS["index_put"], x, values, index=index, accumulate=accumulate)
 
 
+def _cj(x):
+    """The conjugate of a complex tensor or number; anything real as it is. PyTorch's
+    convention for complex gradients: ``grad_in = grad_out * conj(f'(z))``."""
+    if x.__class__ is complex:
+        return x.conjugate()
+    if getattr(x, "_dtype", None) is not None and x._dtype.category == 3:
+        return dispatch.call(OPS["conj"], x)
+    return x
+
+
+def _sgn(x):
+    """``x / |x|`` of a complex tensor, 0 where ``x`` is 0."""
+    r = x.abs()
+    return _where(r == 0, 0.0, x / _where(r == 0, 1.0, r))
+
+
 def _zeros(shape, like):
     return like.new_zeros(shape)
 
@@ -130,13 +146,13 @@ def _norm(g, a, out, p, dim, keepdim):
 
 def _matmul(g, a, b, needs):
     if a.dim() == 1 and b.dim() == 1:
-        return (g * b if needs[0] else None, g * a if needs[1] else None)
+        return (g * _cj(b) if needs[0] else None, g * _cj(a) if needs[1] else None)
     if a.dim() > 2 and b.dim() == 2:
         # a batch against one matrix: fold the batch into rows, so the weight
         # gradient is one GEMM instead of a batched product summed afterwards
         k, n = b.shape
-        ga = g @ b.mT if needs[0] else None
-        gb = a.reshape(-1, k).mT @ g.reshape(-1, n) if needs[1] else None
+        ga = g @ _cj(b).mT if needs[0] else None
+        gb = _cj(a).reshape(-1, k).mT @ g.reshape(-1, n) if needs[1] else None
         return ga, gb
     a2 = a.unsqueeze(0) if a.dim() == 1 else a
     b2 = b.unsqueeze(-1) if b.dim() == 1 else b
@@ -147,11 +163,11 @@ def _matmul(g, a, b, needs):
         g2 = g2.unsqueeze(-1)
     ga = gb = None
     if needs[0]:
-        ga = g2 @ b2.mT
+        ga = g2 @ _cj(b2).mT
         if a.dim() == 1:
             ga = ga.squeeze(-2)
     if needs[1]:
-        gb = a2.mT @ g2
+        gb = _cj(a2).mT @ g2
         if b.dim() == 1:
             gb = gb.squeeze(-1)
     return ga, gb
@@ -270,17 +286,17 @@ def _index_put_grad(g, needs, index, accumulate):
 def _pow(g, a, b, out, needs):
     ga = gb = None
     if needs[0]:
-        if isinstance(b, (int, float)):
-            ga = g * 0 if b == 0 else g * b * a.pow(b - 1)
+        if isinstance(b, (int, float, complex)):
+            ga = g * 0 if b == 0 else g * _cj(b * a.pow(b - 1))
         else:
             # 0 ** 0 has slope 0; elsewhere b == 0 needs no mask, and a mask there
             # would hide the slope of the gradient in b (gradgradcheck)
-            ga = _where((b == 0) & (a == 0), 0.0, g * b * a.pow(b - 1))
+            ga = _where((b == 0) & (a == 0), 0.0, g * _cj(b * a.pow(b - 1)))
     if needs[1]:
         if isinstance(a, (int, float)):
-            gb = g * out * math.log(a) if a > 0 else g * 0
+            gb = g * _cj(out * math.log(a)) if a > 0 else g * 0
         else:
-            gb = _where((a == 0) & (b >= 0), 0.0, g * out * a.log())
+            gb = _where((a == 0) & (b >= 0), 0.0, g * _cj(out * a.log()))
     return ga, gb
 
 
@@ -308,23 +324,23 @@ _SQRT_PI_2 = 2.0 / math.sqrt(math.pi)
 
 DERIVATIVES = {
     # unary
-    "exp": lambda g, out: g * out,
+    "exp": lambda g, out: g * _cj(out),
     "exp2": lambda g, out: g * out * _LN2,
     "expm1": lambda g, out: g * (out + 1),
-    "log": lambda g, a: g / a,
+    "log": lambda g, a: g / _cj(a),
     "log2": lambda g, a: g / (a * _LN2),
     "log10": lambda g, a: g / (a * _LN10),
     "log1p": lambda g, a: g / (a + 1),
-    "sqrt": lambda g, out: g / (out * 2),
+    "sqrt": lambda g, out: g / (_cj(out) * 2),
     "rsqrt": lambda g, out: g * out.pow(3) * -0.5,
-    "sin": lambda g, a: g * a.cos(),
-    "cos": lambda g, a: -(g * a.sin()),
+    "sin": lambda g, a: g * _cj(a.cos()),
+    "cos": lambda g, a: -(g * _cj(a.sin())),
     "tan": lambda g, out: g * (out * out + 1),
-    "tanh": lambda g, out: g * (1 - out * out),
-    "sigmoid": lambda g, out: g * out * (1 - out),
+    "tanh": lambda g, out: g * _cj(1 - out * out),
+    "sigmoid": lambda g, out: g * _cj(out * (1 - out)),
     "erf": lambda g, a: g * (-(a * a)).exp() * _SQRT_PI_2,
-    "reciprocal": lambda g, out: -(g * out * out),
-    "abs": lambda g, a: g * a.sign(),
+    "reciprocal": lambda g, out: -(g * _cj(out * out)),
+    "abs": lambda g, a: g * (_sgn(a) if a._dtype.category == 3 else a.sign()),
     "sign": lambda g: g * 0,
     "relu": lambda g, out: _where(out > 0, g, 0.0),
     "neg": lambda g: -g,
@@ -337,10 +353,10 @@ DERIVATIVES = {
     # binary and ternary
     "add": lambda g: (g, g),
     "sub": lambda g: (g, -g),
-    "mul": lambda g, a, b, needs: (g * b if needs[0] else None,
-                                   g * a if needs[1] else None),
-    "div": lambda g, b, out, needs: (g / b if needs[0] else None,
-                                     -(g * out) / b if needs[1] else None),
+    "mul": lambda g, a, b, needs: (g * _cj(b) if needs[0] else None,
+                                   g * _cj(a) if needs[1] else None),
+    "div": lambda g, b, out, needs: (g / _cj(b) if needs[0] else None,
+                                     -(g * _cj(out)) / _cj(b) if needs[1] else None),
     "maximum": lambda g, a, b, needs: _extremum(g, a, b, needs, True),
     "minimum": lambda g, a, b, needs: _extremum(g, a, b, needs, False),
     "pow": _pow,
@@ -424,6 +440,7 @@ DERIVATIVES = {
 # The formulas of the op table's areas (flambeau.dispatcher.rows), one module each,
 # named derivatives_<area>.py, with a DERIVATIVES dict of its own.
 AREAS: tuple = ()
+AREAS += ("complex", "fft")
 
 
 def _table() -> dict:

@@ -78,6 +78,26 @@ def _analytical(fn, inputs, diff_idx):
             for i, r in rows.items()}, sizes
 
 
+def _as_real_problem(func, inputs):
+    """``func`` and ``inputs`` with every complex tensor seen as its real view
+    (``view_as_real``), so complex inputs and outputs are checked as pairs of reals: a
+    complex input's gradient ``dL/dx + i dL/dy`` (PyTorch's convention) is then the
+    ordinary gradient of its real view."""
+    from ..frontend.complex_ops import view_as_complex, view_as_real
+    cidx = {i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.is_complex()}
+    if cidx:
+        inputs = tuple(view_as_real(x.detach()).clone().requires_grad_(x.requires_grad)
+                       if i in cidx else x for i, x in enumerate(inputs))
+
+    def real_func(*args):
+        outs = func(*(view_as_complex(a) if i in cidx else a for i, a in enumerate(args)))
+        if isinstance(outs, Tensor):
+            return view_as_real(outs) if outs.is_complex() else outs
+        return type(outs)(view_as_real(o) if isinstance(o, Tensor) and o.is_complex()
+                          else o for o in outs)
+    return real_func, inputs
+
+
 def gradcheck(func, inputs, *, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
               raise_exception: bool = True, nondet_tol: float = 0.0) -> bool:
     """Compare analytical gradients of ``func`` with central finite differences.
@@ -85,7 +105,10 @@ def gradcheck(func, inputs, *, eps: float = 1e-6, atol: float = 1e-5, rtol: floa
     Args:
         func: takes ``inputs`` and returns a tensor or a tuple of tensors.
         inputs: a tensor or tuple; those with ``requires_grad=True`` are checked. Use
-            float64 for the default tolerances.
+            float64 (complex128) for the default tolerances. Complex inputs and
+            outputs are checked through their real views (``view_as_real``):
+            finite differences on the real and imaginary parts, against PyTorch's
+            convention for complex gradients.
         eps, atol, rtol: step and tolerances (PyTorch's defaults).
         raise_exception: raise :class:`GradcheckError` on mismatch instead of returning
             False.
@@ -98,6 +121,7 @@ def gradcheck(func, inputs, *, eps: float = 1e-6, atol: float = 1e-5, rtol: floa
     diff_idx = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
     if not diff_idx:
         raise ValueError("gradcheck expects at least one input tensor to require gradient")
+    func, inputs = _as_real_problem(func, inputs)
     analytical, sizes = _analytical(func, inputs, diff_idx)
     for i in diff_idx:
         num = _numerical(func, inputs, i, eps, sizes)

@@ -119,6 +119,25 @@ def _index(op, d):
     return d, int64
 
 
+def _to_complex(op, d):
+    # real -> its complex type (integers through the default float)
+    if d.category == 3:
+        raise TypeError(f"{op}(): expected real (floating-point) inputs, got {d.name}")
+    if d.category < 2:
+        d = get_default_dtype()
+    if d.name == "float16":
+        raise TypeError(f"{op}(): float16 input would give complex32 (chalf), which is "
+                        f"not supported; convert with .float() first")
+    return d, d.to_complex()
+
+
+def _to_real(op, d):
+    # complex input -> real output (complex-to-real transforms); real input refused
+    if d.category != 3:
+        raise TypeError(f"{op}(): expected a complex input, got {d.name}")
+    return d, d.to_real()
+
+
 # ops PyTorch refuses on complex inputs (they need an order, or are real functions)
 REAL_ONLY = frozenset((
     "lt", "le", "gt", "ge", "maximum", "minimum", "amax", "amin", "max_dim", "min_dim",
@@ -155,5 +174,7 @@ RULES = {
     "sum": _sum_like,
     "float_only": _float_only,
     "index": _index,        # returns int64 positions
+    "to_complex": _to_complex,  # real inputs, complex output (fl.complex, rfft)
+    "to_real": _to_real,    # complex input, real output (irfft)
 }
 RULES = {name: _complex_aware(rule) for name, rule in RULES.items()}

@@ -81,8 +81,9 @@ COMPLEX_DTYPES = (complex64, complex128)
 _REAL_OF = {complex64: float32, complex128: float64}
 
 _BY_NAME = {d.name: d for d in ALL_DTYPES + COMPLEX_DTYPES}
-_BY_NAME.update({"cfloat": complex64, "cdouble": complex128, "half": float16, "float": float32, "double": float64, "long": int64,
-                 "int": int32, "short": int16, "bool_": bool_})
+_BY_NAME.update({"half": float16, "float": float32, "double": float64, "long": int64,
+                 "cfloat": complex64, "cdouble": complex128, "int": int32, "short": int16,
+                 "bool_": bool_})
 
 
 def dtype_from_name(name: str) -> DType:

@@ -129,6 +129,26 @@ class Tensor(TensorMethods):
         """Whether the dtype is a floating-point type."""
         return self._dtype.is_floating_point
 
+    @property
+    def real(self) -> Tensor:
+        """The real parts (a view of the real dtype; the tensor itself if real)."""
+        from .complex_ops import real
+        return real(self)
+
+    @real.setter
+    def real(self, value) -> None:
+        self.real.copy_(value) if isinstance(value, Tensor) else self.real.fill_(value)
+
+    @property
+    def imag(self) -> Tensor:
+        """The imaginary parts of a complex tensor (a view of the real dtype)."""
+        from .complex_ops import imag
+        return imag(self)
+
+    @imag.setter
+    def imag(self, value) -> None:
+        self.imag.copy_(value) if isinstance(value, Tensor) else self.imag.fill_(value)
+
     def is_complex(self) -> bool:
         """Whether the dtype is a complex type (``complex64``, ``complex128``)."""
         return self._dtype.category == 3

@@ -82,7 +82,10 @@ class NumpyBackend:
         return np.random.Generator(np.random.PCG64(seed))
 
     def kernels(self) -> dict:
-        return {name: _arrays_out(fn) for name, fn in xp_kernels(np).items()}
+        from .fft import kernels as fft_kernels
+        table = dict(xp_kernels(np))
+        table.update(fft_kernels())
+        return {name: _arrays_out(fn) for name, fn in table.items()}
 
 
 @hookimpl
