@@ -42,6 +42,16 @@ def _check_tensor(x, op):
     return x
 
 
+def _holds_complex(x, d, op):
+    """Refuse, naming the op, a device whose backend cannot hold complex ``d``."""
+    from ..dispatcher.registry import backend_for
+    b = backend_for(x._device.type)
+    if d not in b.supported_dtypes:
+        raise TypeError(f"{op}(): device {x._device} (backend {b.name!r}) cannot hold "
+                        f"{d.name}, which the transform needs; move the input to a "
+                        f"device that holds complex dtypes first, e.g. .to('cpu')")
+
+
 def _as_complex(x, op):
     d = x._dtype
     if d.category == 3:
@@ -51,6 +61,7 @@ def _as_complex(x, op):
                            f"complex32); convert with .float() first")
     if d.category < 2:
         x = x.to(get_default_dtype())
+    _holds_complex(x, x._dtype.to_complex(), op)
     return x.to(x._dtype.to_complex())
 
 
@@ -61,7 +72,9 @@ def _as_real(x, op):
     if d.name == "float16":
         raise RuntimeError(f"{op}(): float16 input is not supported (it would need "
                            f"complex32); convert with .float() first")
-    return x.to(get_default_dtype()) if d.category < 2 else x
+    x = x.to(get_default_dtype()) if d.category < 2 else x
+    _holds_complex(x, x._dtype.to_complex(), op)
+    return x
 
 
 def _dims(x, s, dim, op, default_last: int | None):
