@@ -93,8 +93,8 @@ def _as_real_problem(func, inputs):
         outs = func(*(view_as_complex(a) if i in cidx else a for i, a in enumerate(args)))
         if isinstance(outs, Tensor):
             return view_as_real(outs) if outs.is_complex() else outs
-        return type(outs)(view_as_real(o) if isinstance(o, Tensor) and o.is_complex()
-                          else o for o in outs)
+        return tuple(view_as_real(o) if isinstance(o, Tensor) and o.is_complex()
+                     else o for o in outs)
     return real_func, inputs
 
 
