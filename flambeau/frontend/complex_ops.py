@@ -110,6 +110,14 @@ def complex(real: Tensor, imag: Tensor) -> Tensor:
         if t._dtype.category != 2:
             raise RuntimeError(f"complex(): expected both inputs to be float or double "
                                f"tensors, got {name} of dtype {t._dtype.name}")
+    d = real._dtype.to_complex() if real._dtype is imag._dtype else None
+    if d is not None:
+        from ..dispatcher.registry import backend_for
+        b = backend_for(real._device.type)
+        if d not in b.supported_dtypes:
+            raise TypeError(f"complex(): device {real._device} (backend {b.name!r}) "
+                            f"cannot hold {d.name}; build complex tensors on a device "
+                            f"that holds complex dtypes, e.g. .to('cpu')")
     return _call(OPS["complex"], real, imag)
 
 
