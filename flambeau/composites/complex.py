@@ -38,6 +38,19 @@ def complex_(a, b):
     return _call(OPS["view_as_complex"], _call(OPS["cat"], *parts, dim=len(shape)))
 
 
+def complex_abs(x):
+    """``|x|`` of a complex tensor as ``m * sqrt((re/m)^2 + (im/m)^2)``, ``m`` the larger
+    of ``|re|`` and ``|im|``, so squares neither overflow nor underflow."""
+    re, im = real(x), imag(x)
+    are = _call(OPS["where"], _call(OPS["lt"], re, 0.0), _call(OPS["neg"], re), re)
+    aim = _call(OPS["where"], _call(OPS["lt"], im, 0.0), _call(OPS["neg"], im), im)
+    m = _call(OPS["maximum"], are, aim)
+    safe = _call(OPS["where"], _call(OPS["eq"], m, 0.0), 1.0, m)
+    p, q = _call(OPS["div"], are, safe), _call(OPS["div"], aim, safe)
+    s = _call(OPS["sqrt"], _call(OPS["add"], _call(OPS["mul"], p, p), _call(OPS["mul"], q, q)))
+    return _call(OPS["mul"], m, s)
+
+
 def conj(x):
     return complex_(real(x), _call(OPS["neg"], imag(x)))
 

@@ -89,7 +89,16 @@ ENTRIES = [
            table_ops=("roll",)),
     # complex numbers, built from real parts
     _entry("complex", lambda a, b: fl.view_as_real(fl.complex(a, b)),
-           lambda a, b: _vr(_c(a, b), a.dtype), samples=_pairs, table=("complex",)),
+           lambda a, b: _vr(_c(a, b), a.dtype), samples=_pairs,
+           table=("complex", "view_as_real")),
+    _entry("complex_parts", lambda a, b: fl.complex(a, b).real * 2 + fl.complex(b, a).imag,
+           lambda a, b: (2 * a + a).astype(a.dtype), samples=_pairs,
+           table=("complex", "real", "imag")),
+    _entry("view_as_complex", lambda a: fl.view_as_real(fl.view_as_complex(a) * 2j),
+           lambda a: _vr((a[..., 0] + 1j * a[..., 1]) * 2j, a.dtype),
+           samples=lambda d, r: (Sample((make(s, d, r),), {}, f"{s}") for s in
+                                 ((2,), (3, 2), (2, 4, 2))),
+           table=("view_as_complex", "view_as_real")),
     _entry("complex_abs", lambda a, b: fl.complex(a, b).abs(),
            lambda a, b: np.abs(_c(a, b)).astype(a.dtype), samples=_pairs,
            table=("complex", "abs")),
