@@ -212,3 +212,17 @@ GRAD_CASES = {
 def test_gradcheck_complex(name):
     fn, make = GRAD_CASES[name]
     assert gradcheck(fn, make())
+
+
+def test_real_valued_reductions_and_creation():
+    a = np.array([1j, 2, 3 - 1j], dtype=np.complex64)
+    x = fl.tensor(a)
+    v, n = x.var(), x.norm()
+    assert v.dtype is fl.float32 and n.dtype is fl.float32
+    assert v.numpy().dtype == np.float32 and n.numpy().dtype == np.float32
+    np.testing.assert_allclose(v.item(), np.var(a, ddof=1), rtol=1e-6)
+    np.testing.assert_allclose(n.item(), np.linalg.norm(a), rtol=1e-6)
+    assert fl.full((2,), 1j).dtype is fl.complex64
+    assert fl.zeros(2, dtype=fl.cdouble).numpy().dtype == np.complex128
+    z = c(4)
+    assert gradcheck(lambda t: t.var(), (z,)) and gradcheck(lambda t: t.norm(), (z,))

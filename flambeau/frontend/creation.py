@@ -197,7 +197,8 @@ def full(size, fill_value, *, dtype: DType | None = None, device=None,
         if isinstance(fill_value, Tensor):
             fill_value = fill_value.item()
         dtype = bool_ if isinstance(fill_value, bool) else \
-            int64 if isinstance(fill_value, (int, np.integer)) else get_default_dtype()
+            int64 if isinstance(fill_value, (int, np.integer)) else \
+            default_complex_dtype() if isinstance(fill_value, complex) else get_default_dtype()
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
     return _finish(_create(_FULL, dtype, _device(device), shape=shape,
