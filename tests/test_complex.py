@@ -226,3 +226,19 @@ def test_real_valued_reductions_and_creation():
     assert fl.zeros(2, dtype=fl.cdouble).numpy().dtype == np.complex128
     z = c(4)
     assert gradcheck(lambda t: t.var(), (z,)) and gradcheck(lambda t: t.norm(), (z,))
+
+
+def test_gradcheck_linear_einsum_inplace():
+    assert gradcheck(lambda x, w, b: fl.nn.functional.linear(x, w, b), (c(2, 3), c(4, 3), c(4)))
+    assert gradcheck(lambda a, b: fl.einsum("ij,jk->ik", a, b), (c(2, 3), c(3, 2)))
+    assert gradcheck(lambda a: a.clone().mul_(2j).add_(1), (c(3),))
+
+
+def test_inplace_complex_scalars():
+    x = fl.tensor([1j, 2])
+    x.mul_(2j)
+    x += 1
+    np.testing.assert_allclose(x.numpy(), [-1, 1 + 4j])
+    y = fl.ones(2)
+    with pytest.raises(RuntimeError, match="can't be cast"):
+        y += 1j

@@ -215,7 +215,7 @@ def _einsum(g, inputs, needs, equation):
         present = set(rhs + "".join(others))  # "." when some other term has "..."
         kept = "".join(c for c in term if c in present)
         eq = ",".join([rhs] + others) + "->" + kept
-        gi = einsum(eq, g, *[x for j, x in enumerate(inputs) if j != i], *eyes)
+        gi = einsum(eq, g, *[_cj(x) for j, x in enumerate(inputs) if j != i], *eyes)
         if kept != term:  # dims summed away only in this operand: broadcast back
             shape = tuple(inputs[i].shape)
             head, dots, tail = term.partition("...")
@@ -393,8 +393,8 @@ DERIVATIVES = {
     # linear algebra
     "matmul": _matmul,
     "linear": lambda g, a, b, needs: (
-        g @ b if needs[0] else None,
-        g.reshape(-1, g.shape[-1]).mT @ a.reshape(-1, a.shape[-1]) if needs[1] else None,
+        g @ _cj(b) if needs[0] else None,
+        g.reshape(-1, g.shape[-1]).mT @ _cj(a).reshape(-1, a.shape[-1]) if needs[1] else None,
         g.reshape(-1, g.shape[-1]).sum(0) if needs[2] else None),
     "einsum": _einsum,
     # shape and view

@@ -151,7 +151,7 @@ def inplace(op, dst, src, **params):
     return call(op, dst, src, **params)
 
 
-_SCALARS = frozenset((bool, int, float))
+_SCALARS = frozenset((bool, int, float, complex))
 
 
 def _run(res, out_dtype, dev):
