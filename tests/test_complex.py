@@ -242,3 +242,10 @@ def test_inplace_complex_scalars():
     y = fl.ones(2)
     with pytest.raises(RuntimeError, match="can't be cast"):
         y += 1j
+
+
+def test_cfloat_cdouble_methods():
+    x = fl.ones(2)
+    assert x.cfloat().dtype is fl.complex64 and x.cdouble().dtype is fl.complex128
+    z = x.cfloat()
+    assert z.cfloat() is z

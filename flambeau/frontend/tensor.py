@@ -408,6 +408,16 @@ class Tensor(TensorMethods):
         """A float16 copy (self when already float16)."""
         return self.to(float16)
 
+    def cfloat(self):
+        """A complex64 copy (self when already complex64)."""
+        from ..dispatcher.dtypes import complex64
+        return self.to(complex64)
+
+    def cdouble(self):
+        """A complex128 copy (self when already complex128)."""
+        from ..dispatcher.dtypes import complex128
+        return self.to(complex128)
+
     def long(self):
         """An int64 copy (self when already int64)."""
         return self.to(int64)
