@@ -249,3 +249,10 @@ def test_cfloat_cdouble_methods():
     assert x.cfloat().dtype is fl.complex64 and x.cdouble().dtype is fl.complex128
     z = x.cfloat()
     assert z.cfloat() is z
+
+
+@pytest.mark.parametrize("name", ["mul", "div", "exp", "abs", "angle", "matmul"])
+def test_gradgradcheck_complex(name):
+    from flambeau.autograd import gradgradcheck
+    fn, make = GRAD_CASES[name]
+    assert gradgradcheck(fn, make())

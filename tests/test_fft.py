@@ -183,3 +183,10 @@ def test_complex_composites():
     close(composite.conj(x), a.conj())
     close(composite.angle(x), np.angle(a))
     close(composite.complex_(fl.tensor(a.real), fl.tensor(a.imag[:1])), a.real + 1j * a.imag[:1])
+
+
+@pytest.mark.parametrize("name", ["fft", "rfft_odd", "irfft_odd", "hfft"])
+def test_gradgradcheck(name):
+    from flambeau.autograd import gradgradcheck
+    fn, make = GRADS[name]
+    assert gradgradcheck(lambda x: fn(x, "ortho"), (make(),))

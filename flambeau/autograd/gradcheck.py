@@ -135,6 +135,20 @@ def gradcheck(func, inputs, *, eps: float = 1e-6, atol: float = 1e-5, rtol: floa
     return True
 
 
+def _differentiable(o) -> bool:
+    return isinstance(o, Tensor) and (o.is_floating_point() or o.is_complex())
+
+
+def _random_like(o, randn):
+    """A random grad output for ``o`` (complex ones with random parts)."""
+    if not o.is_complex():
+        return randn(o.shape, dtype=o.dtype, device=o.device, requires_grad=True)
+    from ..frontend.complex_ops import complex as make_complex
+    r = o.dtype.to_real()
+    return make_complex(randn(o.shape, dtype=r, device=o.device),
+                        randn(o.shape, dtype=r, device=o.device)).requires_grad_(True)
+
+
 def gradgradcheck(func, inputs, grad_outputs=None, *, eps: float = 1e-6,
                   atol: float = 1e-5, rtol: float = 1e-3, gen_non_contig_grad_outputs=False,
                   raise_exception: bool = True) -> bool:
@@ -145,16 +159,13 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps: float = 1e-6,
     inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
     outs = _outputs(func, inputs)
     if grad_outputs is None:
-        grad_outputs = tuple(randn(o.shape, dtype=o.dtype, device=o.device,
-                                   requires_grad=True) for o in outs
-                             if isinstance(o, Tensor) and o.is_floating_point())
+        grad_outputs = tuple(_random_like(o, randn) for o in outs if _differentiable(o))
     n = len(inputs)
     diff_idx = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
 
     def first_grads(*args):
         ins, gos = args[:n], args[n:]
-        outs = [o for o in _outputs(func, ins)
-                if isinstance(o, Tensor) and o.is_floating_point()]
+        outs = [o for o in _outputs(func, ins) if _differentiable(o)]
         gs = autograd_grad(outs, [ins[i] for i in diff_idx], gos, create_graph=True,
                            allow_unused=True)
         from ..frontend.creation import zeros_like
