@@ -95,7 +95,7 @@ def _count(shape, dim) -> int:
 def _prod(g, a, out, dim, keepdim):
     gu = unreduce(g, dim, keepdim, a.shape)
     if not bool((a == 0).any()):
-        return gu * unreduce(out, dim, keepdim, a.shape) / a
+        return gu * _cj(unreduce(out, dim, keepdim, a.shape) / a)
     # with zeros: the product of all other elements, from exclusive cumulative products
     # taken along the reduced dims moved last and flattened
     n = a.dim()
@@ -107,7 +107,7 @@ def _prod(g, a, out, dim, keepdim):
     left = _cat([ones, x.narrow(-1, 0, m - 1).cumprod(-1)], -1)
     right = _cat([ones, x.flip((-1,)).narrow(-1, 0, m - 1).cumprod(-1)], -1).flip((-1,))
     others = (left * right).reshape([a.shape[k] for k in perm])
-    return gu * others.permute(*sorted(range(n), key=perm.__getitem__))
+    return gu * _cj(others.permute(*sorted(range(n), key=perm.__getitem__)))
 
 
 def _cat(tensors, dim):
@@ -117,7 +117,7 @@ def _cat(tensors, dim):
 
 def _cumprod(g, a, out, dim):
     if not bool((a == 0).any()):
-        return (g * out).flip((dim,)).cumsum(dim).flip((dim,)) / a
+        return (g * _cj(out)).flip((dim,)).cumsum(dim).flip((dim,)) / _cj(a)
     # exact with zeros: d out_j / d a_i = prod_{k<=j, k!=i} a_k, summed over j >= i
     n = a.shape[dim]
     cols = []
@@ -125,7 +125,7 @@ def _cumprod(g, a, out, dim):
         masked = _cat([a.narrow(dim, 0, i), a.narrow(dim, i, 1).new_ones(
             a.narrow(dim, i, 1).shape), a.narrow(dim, i + 1, n - i - 1)], dim)
         partial = masked.cumprod(dim).narrow(dim, i, n - i)
-        cols.append((g.narrow(dim, i, n - i) * partial).sum(dim, keepdim=True))
+        cols.append((g.narrow(dim, i, n - i) * _cj(partial)).sum(dim, keepdim=True))
     return _cat(cols, dim)
 
 
@@ -325,17 +325,17 @@ _SQRT_PI_2 = 2.0 / math.sqrt(math.pi)
 DERIVATIVES = {
     # unary
     "exp": lambda g, out: g * _cj(out),
-    "exp2": lambda g, out: g * out * _LN2,
-    "expm1": lambda g, out: g * (out + 1),
+    "exp2": lambda g, out: g * _cj(out) * _LN2,
+    "expm1": lambda g, out: g * _cj(out + 1),
     "log": lambda g, a: g / _cj(a),
-    "log2": lambda g, a: g / (a * _LN2),
-    "log10": lambda g, a: g / (a * _LN10),
-    "log1p": lambda g, a: g / (a + 1),
+    "log2": lambda g, a: g / (_cj(a) * _LN2),
+    "log10": lambda g, a: g / (_cj(a) * _LN10),
+    "log1p": lambda g, a: g / _cj(a + 1),
     "sqrt": lambda g, out: g / (_cj(out) * 2),
-    "rsqrt": lambda g, out: g * out.pow(3) * -0.5,
+    "rsqrt": lambda g, out: g * _cj(out.pow(3)) * -0.5,
     "sin": lambda g, a: g * _cj(a.cos()),
     "cos": lambda g, a: -(g * _cj(a.sin())),
-    "tan": lambda g, out: g * (out * out + 1),
+    "tan": lambda g, out: g * _cj(out * out + 1),
     "tanh": lambda g, out: g * _cj(1 - out * out),
     "sigmoid": lambda g, out: g * _cj(out * (1 - out)),
     "erf": lambda g, a: g * (-(a * a)).exp() * _SQRT_PI_2,
@@ -368,9 +368,9 @@ DERIVATIVES = {
     "trunc_divide": lambda g: (g * 0, g * 0),
     "atan2": lambda g, a, b: (g * b / (a * a + b * b), -(g * a) / (a * a + b * b)),
     "where": lambda g, a: (None, _where(a, g, 0.0), _where(a, 0.0, g)),
-    "lerp": lambda g, a, b, c, needs: (g * (1 - c) if needs[0] else None,
-                                       g * c if needs[1] else None,
-                                       g * (b - a) if needs[2] else None),
+    "lerp": lambda g, a, b, c, needs: (g * _cj(1 - c) if needs[0] else None,
+                                       g * _cj(c) if needs[1] else None,
+                                       g * _cj(b - a) if needs[2] else None),
     "clamp": _clamp,
     # reductions and scans
     "sum": lambda g, shapes, dim, keepdim: unreduce(g, dim, keepdim, shapes[0]),
