@@ -262,3 +262,15 @@ def test_gradgradcheck_complex(name):
     from flambeau.autograd import gradgradcheck
     fn, make = GRAD_CASES[name]
     assert gradgradcheck(fn, make())
+
+
+def test_random_complex():
+    fl.manual_seed(0)
+    z = fl.randn(20000, dtype=fl.complex64)
+    assert z.dtype is fl.complex64 and tuple(z.shape) == (20000,)
+    a = z.numpy()
+    assert abs(np.mean(np.abs(a) ** 2) - 1) < 0.05
+    assert abs(np.var(a.real) - 0.5) < 0.05 and abs(np.var(a.imag) - 0.5) < 0.05
+    u = fl.rand(2, 3, dtype=fl.complex128).numpy()
+    assert u.dtype == np.complex128 and u.shape == (2, 3)
+    assert (u.real >= 0).all() and (u.real < 1).all() and (u.imag >= 0).all()
