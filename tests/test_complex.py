@@ -69,6 +69,10 @@ def test_is_complex_and_printing():
     assert repr(x) == "tensor([ 1.0000+2.0000j, -0.5000-3.2500j])"
     assert repr(fl.tensor([1 + 2j], dtype=fl.complex128)) == \
         "tensor([1.+2.j], dtype=flambeau.complex128)"
+    assert repr(fl.tensor([1.5 + 2j, 100 + 1e-3j])) == \
+        "tensor([  1.5000+2.0000e+00j, 100.0000+1.0000e-03j])"
+    assert repr(fl.tensor([complex("nan"), 1e10 + 1j, -0.0 - 2j])) == \
+        "tensor([       nan+0.j, 1.0000e+10+1.j, -0.0000e+00-2.j])"
 
 
 # --- values --------------------------------------------------------------------------

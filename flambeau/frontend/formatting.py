@@ -57,10 +57,9 @@ def _formatter(arr: np.ndarray, summarize: bool):
         fmt = _complex_formatter(sample)
         width = max((len(fmt(v)) for v in sample), default=1)
 
-        def padded_c(v):
-            return fmt(v).rjust(width)
-        padded_c.width = width
-        return padded_c
+        # PyTorch pads the real parts only: elements are not padded further
+        fmt.width = width
+        return fmt
     if kind == "f":
         fmt = _float_formatter(sample)
     elif kind == "b":
