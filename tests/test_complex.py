@@ -207,6 +207,7 @@ GRAD_CASES = {
     "abs": (lambda a: a.abs(), lambda: (c(3),)),
     "angle": (lambda a: a.angle(), lambda: (c(3),)),
     "sgn": (lambda a: fl.sgn(a), lambda: (c(3),)),
+    "norms": (lambda a: a.norm(p=1) + a.norm(p=3) + a.norm(p=float("inf")), lambda: (c(3),)),
     "sum_mean": (lambda a: a.sum(0) + a.mean(1).sum(), lambda: (c(2, 3),)),
     "matmul": (lambda a, b: a @ b, lambda: (c(2, 3), c(3, 2))),
     "matvec": (lambda a, b: a @ b, lambda: (c(2, 3), c(3))),

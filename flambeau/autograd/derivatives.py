@@ -59,6 +59,11 @@ def _sgn(x):
     return _where(r == 0, 0.0, x / _where(r == 0, 1.0, r))
 
 
+def _sign(x):
+    """The slope of ``|x|``: ``sign(x)``, or ``x / |x|`` for complex ``x``."""
+    return _sgn(x) if x._dtype.category == 3 else x.sign()
+
+
 def _zeros(shape, like):
     return like.new_zeros(shape)
 
@@ -135,12 +140,12 @@ def _norm(g, a, out, p, dim, keepdim):
     if p == 2:
         return gu * _where(ou == 0, 0.0, a / ou)
     if p == 1:
-        return gu * a.sign()
+        return gu * _sign(a)
     if p == 0:
         return gu * 0
     if math.isinf(p):
         mask = (a.abs() == ou).to(g.dtype)
-        return gu * a.sign() * mask / mask.sum(dim, keepdim=True)
+        return gu * _sign(a) * mask / mask.sum(dim, keepdim=True)
     return gu * _where(ou == 0, 0.0, a * a.abs().pow(p - 2) / ou.pow(p - 1))
 
 
@@ -340,7 +345,7 @@ DERIVATIVES = {
     "sigmoid": lambda g, out: g * _cj(out * (1 - out)),
     "erf": lambda g, a: g * (-(a * a)).exp() * _SQRT_PI_2,
     "reciprocal": lambda g, out: -(g * _cj(out * out)),
-    "abs": lambda g, a: g * (_sgn(a) if a._dtype.category == 3 else a.sign()),
+    "abs": lambda g, a: g * _sign(a),
     "sign": lambda g: g * 0,
     "relu": lambda g, out: _where(out > 0, g, 0.0),
     "neg": lambda g: -g,
