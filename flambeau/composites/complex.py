@@ -59,7 +59,8 @@ def angle(x):
     if x._dtype.category == 3:
         return _call(OPS["atan2"], imag(x), real(x))
     # a real number's angle: pi for negatives, 0 otherwise, NaN for NaN
-    pi = _call(OPS["where"], _call(OPS["lt"], x, 0.0), math.pi, 0.0)
+    negative = _call(OPS["cast"], _call(OPS["lt"], x, 0.0), dtype=x._dtype)
+    pi = _call(OPS["mul"], negative, math.pi)
     return _call(OPS["add"], pi, _call(OPS["mul"], x, 0.0))
 
 

@@ -13,7 +13,7 @@ import numpy as np
 
 import flambeau as fl
 
-from .opinfo import ALL, OpInfo, Sample, Transposed, make
+from .opinfo import ALL, NUMBERS, OpInfo, Sample, Transposed, make
 
 __all__ = ["ENTRIES"]
 
@@ -87,6 +87,11 @@ ENTRIES = [
     OpInfo("fft_ifftshift", lambda x: fl.fft.ifftshift(x, dim=-1),
            lambda x: np.fft.ifftshift(x, axes=-1), _signals, dtypes=ALL,
            table_ops=("roll",)),
+    # the angle of real numbers: pi for negatives, 0 otherwise (integers give floats)
+    OpInfo("angle", lambda x: fl.angle(x),
+           lambda x: np.angle(x.astype(np.float64)).astype(
+               x.dtype if x.dtype.kind == "f" else np.float32),
+           _signals, dtypes=NUMBERS, table_ops=("angle",)),
     # complex numbers, built from real parts
     _entry("complex", lambda a, b: fl.view_as_real(fl.complex(a, b)),
            lambda a, b: _vr(_c(a, b), a.dtype), samples=_pairs,
