@@ -14,6 +14,9 @@ from .dispatcher.dtypes import (DType as dtype, bfloat16, bool_ as bool, finfo, 
                                 float32, float64, get_default_dtype, iinfo, int8, int16,
                                 int32, int64, promote_types, set_default_dtype, uint8)
 from .dispatcher.dtype_rules import result_type
+from .dispatcher.dtypes import cdouble, cfloat, complex64, complex128
+from .frontend.complex_ops import *  # noqa: F401,F403
+from . import fft  # noqa: F401
 from .frontend.tensor import Size, Tensor
 from .frontend.creation import (arange, as_tensor, asarray, empty, empty_like, eye,
                                 from_dlpack, from_numpy, full, full_like, linspace, ones,

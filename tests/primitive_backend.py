@@ -73,7 +73,7 @@ class PrimitiveBackend:
     name = "primitives-only"
     device_type = DEVICE_TYPE
     dtypes = ("bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32",
-              "float64")
+              "float64", "complex64", "complex128")
 
     def device_count(self) -> int:
         return 1

@@ -43,6 +43,27 @@ def index_put(x, values, index, accumulate=False):
     return dispatch.call(OPS["index_put"], x, values, index=index, accumulate=accumulate)
 
 
+def _cj(x):
+    """The conjugate of a complex tensor or number; anything real as it is. PyTorch's
+    convention for complex gradients: ``grad_in = grad_out * conj(f'(z))``."""
+    if x.__class__ is complex:
+        return x.conjugate()
+    if getattr(x, "_dtype", None) is not None and x._dtype.category == 3:
+        return dispatch.call(OPS["conj"], x)
+    return x
+
+
+def _sgn(x):
+    """``x / |x|`` of a complex tensor, 0 where ``x`` is 0."""
+    r = x.abs()
+    return _where(r == 0, 0.0, x / _where(r == 0, 1.0, r))
+
+
+def _sign(x):
+    """The slope of ``|x|``: ``sign(x)``, or ``x / |x|`` for complex ``x``."""
+    return _sgn(x) if x._dtype.category == 3 else x.sign()
+
+
 def _zeros(shape, like):
     return like.new_zeros(shape)
 
@@ -79,7 +100,7 @@ def _count(shape, dim) -> int:
 def _prod(g, a, out, dim, keepdim):
     gu = unreduce(g, dim, keepdim, a.shape)
     if not bool((a == 0).any()):
-        return gu * unreduce(out, dim, keepdim, a.shape) / a
+        return gu * _cj(unreduce(out, dim, keepdim, a.shape) / a)
     # with zeros: the product of all other elements, from exclusive cumulative products
     # taken along the reduced dims moved last and flattened
     n = a.dim()
@@ -91,7 +112,7 @@ def _prod(g, a, out, dim, keepdim):
     left = _cat([ones, x.narrow(-1, 0, m - 1).cumprod(-1)], -1)
     right = _cat([ones, x.flip((-1,)).narrow(-1, 0, m - 1).cumprod(-1)], -1).flip((-1,))
     others = (left * right).reshape([a.shape[k] for k in perm])
-    return gu * others.permute(*sorted(range(n), key=perm.__getitem__))
+    return gu * _cj(others.permute(*sorted(range(n), key=perm.__getitem__)))
 
 
 def _cat(tensors, dim):
@@ -101,7 +122,7 @@ def _cat(tensors, dim):
 
 def _cumprod(g, a, out, dim):
     if not bool((a == 0).any()):
-        return (g * out).flip((dim,)).cumsum(dim).flip((dim,)) / a
+        return (g * _cj(out)).flip((dim,)).cumsum(dim).flip((dim,)) / _cj(a)
     # exact with zeros: d out_j / d a_i = prod_{k<=j, k!=i} a_k, summed over j >= i
     n = a.shape[dim]
     cols = []
@@ -109,7 +130,7 @@ def _cumprod(g, a, out, dim):
         masked = _cat([a.narrow(dim, 0, i), a.narrow(dim, i, 1).new_ones(
             a.narrow(dim, i, 1).shape), a.narrow(dim, i + 1, n - i - 1)], dim)
         partial = masked.cumprod(dim).narrow(dim, i, n - i)
-        cols.append((g.narrow(dim, i, n - i) * partial).sum(dim, keepdim=True))
+        cols.append((g.narrow(dim, i, n - i) * _cj(partial)).sum(dim, keepdim=True))
     return _cat(cols, dim)
 
 
@@ -119,24 +140,24 @@ def _norm(g, a, out, p, dim, keepdim):
     if p == 2:
         return gu * _where(ou == 0, 0.0, a / ou)
     if p == 1:
-        return gu * a.sign()
+        return gu * _sign(a)
     if p == 0:
         return gu * 0
     if math.isinf(p):
         mask = (a.abs() == ou).to(g.dtype)
-        return gu * a.sign() * mask / mask.sum(dim, keepdim=True)
+        return gu * _sign(a) * mask / mask.sum(dim, keepdim=True)
     return gu * _where(ou == 0, 0.0, a * a.abs().pow(p - 2) / ou.pow(p - 1))
 
 
 def _matmul(g, a, b, needs):
     if a.dim() == 1 and b.dim() == 1:
-        return (g * b if needs[0] else None, g * a if needs[1] else None)
+        return (g * _cj(b) if needs[0] else None, g * _cj(a) if needs[1] else None)
     if a.dim() > 2 and b.dim() == 2:
         # a batch against one matrix: fold the batch into rows, so the weight
         # gradient is one GEMM instead of a batched product summed afterwards
         k, n = b.shape
-        ga = g @ b.mT if needs[0] else None
-        gb = a.reshape(-1, k).mT @ g.reshape(-1, n) if needs[1] else None
+        ga = g @ _cj(b).mT if needs[0] else None
+        gb = _cj(a).reshape(-1, k).mT @ g.reshape(-1, n) if needs[1] else None
         return ga, gb
     a2 = a.unsqueeze(0) if a.dim() == 1 else a
     b2 = b.unsqueeze(-1) if b.dim() == 1 else b
@@ -147,11 +168,11 @@ def _matmul(g, a, b, needs):
         g2 = g2.unsqueeze(-1)
     ga = gb = None
     if needs[0]:
-        ga = g2 @ b2.mT
+        ga = g2 @ _cj(b2).mT
         if a.dim() == 1:
             ga = ga.squeeze(-2)
     if needs[1]:
-        gb = a2.mT @ g2
+        gb = _cj(a2).mT @ g2
         if b.dim() == 1:
             gb = gb.squeeze(-1)
     return ga, gb
@@ -199,7 +220,7 @@ def _einsum(g, inputs, needs, equation):
         present = set(rhs + "".join(others))  # "." when some other term has "..."
         kept = "".join(c for c in term if c in present)
         eq = ",".join([rhs] + others) + "->" + kept
-        gi = einsum(eq, g, *[x for j, x in enumerate(inputs) if j != i], *eyes)
+        gi = einsum(eq, g, *[_cj(x) for j, x in enumerate(inputs) if j != i], *eyes)
         if kept != term:  # dims summed away only in this operand: broadcast back
             shape = tuple(inputs[i].shape)
             head, dots, tail = term.partition("...")
@@ -270,17 +291,17 @@ def _index_put_grad(g, needs, index, accumulate):
 def _pow(g, a, b, out, needs):
     ga = gb = None
     if needs[0]:
-        if isinstance(b, (int, float)):
-            ga = g * 0 if b == 0 else g * b * a.pow(b - 1)
+        if isinstance(b, (int, float, complex)):
+            ga = g * 0 if b == 0 else g * _cj(b * a.pow(b - 1))
         else:
             # 0 ** 0 has slope 0; elsewhere b == 0 needs no mask, and a mask there
             # would hide the slope of the gradient in b (gradgradcheck)
-            ga = _where((b == 0) & (a == 0), 0.0, g * b * a.pow(b - 1))
+            ga = _where((b == 0) & (a == 0), 0.0, g * _cj(b * a.pow(b - 1)))
     if needs[1]:
         if isinstance(a, (int, float)):
-            gb = g * out * math.log(a) if a > 0 else g * 0
+            gb = g * _cj(out * math.log(a)) if a > 0 else g * 0
         else:
-            gb = _where((a == 0) & (b >= 0), 0.0, g * out * a.log())
+            gb = _where((a == 0) & (b >= 0), 0.0, g * _cj(out * a.log()))
     return ga, gb
 
 
@@ -308,23 +329,23 @@ _SQRT_PI_2 = 2.0 / math.sqrt(math.pi)
 
 DERIVATIVES = {
     # unary
-    "exp": lambda g, out: g * out,
-    "exp2": lambda g, out: g * out * _LN2,
-    "expm1": lambda g, out: g * (out + 1),
-    "log": lambda g, a: g / a,
-    "log2": lambda g, a: g / (a * _LN2),
-    "log10": lambda g, a: g / (a * _LN10),
-    "log1p": lambda g, a: g / (a + 1),
-    "sqrt": lambda g, out: g / (out * 2),
-    "rsqrt": lambda g, out: g * out.pow(3) * -0.5,
-    "sin": lambda g, a: g * a.cos(),
-    "cos": lambda g, a: -(g * a.sin()),
-    "tan": lambda g, out: g * (out * out + 1),
-    "tanh": lambda g, out: g * (1 - out * out),
-    "sigmoid": lambda g, out: g * out * (1 - out),
+    "exp": lambda g, out: g * _cj(out),
+    "exp2": lambda g, out: g * _cj(out) * _LN2,
+    "expm1": lambda g, out: g * _cj(out + 1),
+    "log": lambda g, a: g / _cj(a),
+    "log2": lambda g, a: g / (_cj(a) * _LN2),
+    "log10": lambda g, a: g / (_cj(a) * _LN10),
+    "log1p": lambda g, a: g / _cj(a + 1),
+    "sqrt": lambda g, out: g / (_cj(out) * 2),
+    "rsqrt": lambda g, out: g * _cj(out.pow(3)) * -0.5,
+    "sin": lambda g, a: g * _cj(a.cos()),
+    "cos": lambda g, a: -(g * _cj(a.sin())),
+    "tan": lambda g, out: g * _cj(out * out + 1),
+    "tanh": lambda g, out: g * _cj(1 - out * out),
+    "sigmoid": lambda g, out: g * _cj(out * (1 - out)),
     "erf": lambda g, a: g * (-(a * a)).exp() * _SQRT_PI_2,
-    "reciprocal": lambda g, out: -(g * out * out),
-    "abs": lambda g, a: g * a.sign(),
+    "reciprocal": lambda g, out: -(g * _cj(out * out)),
+    "abs": lambda g, a: g * _sign(a),
     "sign": lambda g: g * 0,
     "relu": lambda g, out: _where(out > 0, g, 0.0),
     "neg": lambda g: -g,
@@ -337,10 +358,10 @@ DERIVATIVES = {
     # binary and ternary
     "add": lambda g: (g, g),
     "sub": lambda g: (g, -g),
-    "mul": lambda g, a, b, needs: (g * b if needs[0] else None,
-                                   g * a if needs[1] else None),
-    "div": lambda g, b, out, needs: (g / b if needs[0] else None,
-                                     -(g * out) / b if needs[1] else None),
+    "mul": lambda g, a, b, needs: (g * _cj(b) if needs[0] else None,
+                                   g * _cj(a) if needs[1] else None),
+    "div": lambda g, b, out, needs: (g / _cj(b) if needs[0] else None,
+                                     -(g * _cj(out)) / _cj(b) if needs[1] else None),
     "maximum": lambda g, a, b, needs: _extremum(g, a, b, needs, True),
     "minimum": lambda g, a, b, needs: _extremum(g, a, b, needs, False),
     "pow": _pow,
@@ -352,9 +373,9 @@ DERIVATIVES = {
     "trunc_divide": lambda g: (g * 0, g * 0),
     "atan2": lambda g, a, b: (g * b / (a * a + b * b), -(g * a) / (a * a + b * b)),
     "where": lambda g, a: (None, _where(a, g, 0.0), _where(a, 0.0, g)),
-    "lerp": lambda g, a, b, c, needs: (g * (1 - c) if needs[0] else None,
-                                       g * c if needs[1] else None,
-                                       g * (b - a) if needs[2] else None),
+    "lerp": lambda g, a, b, c, needs: (g * _cj(1 - c) if needs[0] else None,
+                                       g * _cj(c) if needs[1] else None,
+                                       g * _cj(b - a) if needs[2] else None),
     "clamp": _clamp,
     # reductions and scans
     "sum": lambda g, shapes, dim, keepdim: unreduce(g, dim, keepdim, shapes[0]),
@@ -377,8 +398,8 @@ DERIVATIVES = {
     # linear algebra
     "matmul": _matmul,
     "linear": lambda g, a, b, needs: (
-        g @ b if needs[0] else None,
-        g.reshape(-1, g.shape[-1]).mT @ a.reshape(-1, a.shape[-1]) if needs[1] else None,
+        g @ _cj(b) if needs[0] else None,
+        g.reshape(-1, g.shape[-1]).mT @ _cj(a).reshape(-1, a.shape[-1]) if needs[1] else None,
         g.reshape(-1, g.shape[-1]).sum(0) if needs[2] else None),
     "einsum": _einsum,
     # shape and view
@@ -424,6 +445,7 @@ DERIVATIVES = {
 # The formulas of the op table's areas (flambeau.dispatcher.rows), one module each,
 # named derivatives_<area>.py, with a DERIVATIVES dict of its own.
 AREAS: tuple = ()
+AREAS += ("complex", "fft")
 
 
 def _table() -> dict:

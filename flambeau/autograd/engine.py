@@ -175,6 +175,8 @@ def _fit(g: Tensor, meta: tuple) -> Tensor:
     if g._data.shape != shape:
         g = sum_to_shape(g, shape)
     if g._dtype is not dtype and isinstance(dtype, DType):
+        if g._dtype.category == 3 and dtype.category != 3:
+            g = g.real  # a real input of a complex op gets the real part (PyTorch)
         g = g.to(dtype)
     return g
 

@@ -78,6 +78,26 @@ def _analytical(fn, inputs, diff_idx):
             for i, r in rows.items()}, sizes
 
 
+def _as_real_problem(func, inputs):
+    """``func`` and ``inputs`` with every complex tensor seen as its real view
+    (``view_as_real``), so complex inputs and outputs are checked as pairs of reals: a
+    complex input's gradient ``dL/dx + i dL/dy`` (PyTorch's convention) is then the
+    ordinary gradient of its real view."""
+    from ..frontend.complex_ops import view_as_complex, view_as_real
+    cidx = {i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.is_complex()}
+    if cidx:
+        inputs = tuple(view_as_real(x.detach()).clone().requires_grad_(x.requires_grad)
+                       if i in cidx else x for i, x in enumerate(inputs))
+
+    def real_func(*args):
+        outs = func(*(view_as_complex(a) if i in cidx else a for i, a in enumerate(args)))
+        if isinstance(outs, Tensor):
+            return view_as_real(outs) if outs.is_complex() else outs
+        return tuple(view_as_real(o) if isinstance(o, Tensor) and o.is_complex()
+                     else o for o in outs)
+    return real_func, inputs
+
+
 def gradcheck(func, inputs, *, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
               raise_exception: bool = True, nondet_tol: float = 0.0) -> bool:
     """Compare analytical gradients of ``func`` with central finite differences.
@@ -85,7 +105,10 @@ def gradcheck(func, inputs, *, eps: float = 1e-6, atol: float = 1e-5, rtol: floa
     Args:
         func: takes ``inputs`` and returns a tensor or a tuple of tensors.
         inputs: a tensor or tuple; those with ``requires_grad=True`` are checked. Use
-            float64 for the default tolerances.
+            float64 (complex128) for the default tolerances. Complex inputs and
+            outputs are checked through their real views (``view_as_real``):
+            finite differences on the real and imaginary parts, against PyTorch's
+            convention for complex gradients.
         eps, atol, rtol: step and tolerances (PyTorch's defaults).
         raise_exception: raise :class:`GradcheckError` on mismatch instead of returning
             False.
@@ -98,6 +121,7 @@ def gradcheck(func, inputs, *, eps: float = 1e-6, atol: float = 1e-5, rtol: floa
     diff_idx = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
     if not diff_idx:
         raise ValueError("gradcheck expects at least one input tensor to require gradient")
+    func, inputs = _as_real_problem(func, inputs)
     analytical, sizes = _analytical(func, inputs, diff_idx)
     for i in diff_idx:
         num = _numerical(func, inputs, i, eps, sizes)
@@ -111,6 +135,20 @@ def gradcheck(func, inputs, *, eps: float = 1e-6, atol: float = 1e-5, rtol: floa
     return True
 
 
+def _differentiable(o) -> bool:
+    return isinstance(o, Tensor) and (o.is_floating_point() or o.is_complex())
+
+
+def _random_like(o, randn):
+    """A random grad output for ``o`` (complex ones with random parts)."""
+    if not o.is_complex():
+        return randn(o.shape, dtype=o.dtype, device=o.device, requires_grad=True)
+    from ..frontend.complex_ops import complex as make_complex
+    r = o.dtype.to_real()
+    return make_complex(randn(o.shape, dtype=r, device=o.device),
+                        randn(o.shape, dtype=r, device=o.device)).requires_grad_(True)
+
+
 def gradgradcheck(func, inputs, grad_outputs=None, *, eps: float = 1e-6,
                   atol: float = 1e-5, rtol: float = 1e-3, gen_non_contig_grad_outputs=False,
                   raise_exception: bool = True) -> bool:
@@ -121,16 +159,13 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps: float = 1e-6,
     inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
     outs = _outputs(func, inputs)
     if grad_outputs is None:
-        grad_outputs = tuple(randn(o.shape, dtype=o.dtype, device=o.device,
-                                   requires_grad=True) for o in outs
-                             if isinstance(o, Tensor) and o.is_floating_point())
+        grad_outputs = tuple(_random_like(o, randn) for o in outs if _differentiable(o))
     n = len(inputs)
     diff_idx = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
 
     def first_grads(*args):
         ins, gos = args[:n], args[n:]
-        outs = [o for o in _outputs(func, ins)
-                if isinstance(o, Tensor) and o.is_floating_point()]
+        outs = [o for o in _outputs(func, ins) if _differentiable(o)]
         gs = autograd_grad(outs, [ins[i] for i in diff_idx], gos, create_graph=True,
                            allow_unused=True)
         from ..frontend.creation import zeros_like

@@ -44,7 +44,7 @@ class AutogradLayer:
         out = redispatch()
         if op is dispatch.TRANSFER:
             t = inputs[0]
-            if t._dtype.category == 2:
+            if t._dtype.category >= 2:
                 out.grad_fn = ToDeviceNode(edge_of(t), t._device, t._data.shape, t._dtype)
                 out._requires_grad = True
             return out
@@ -58,7 +58,7 @@ class AutogradLayer:
         if formula is None or not STATE.enabled:
             return
         first = out[0] if out.__class__ is tuple else out
-        if first._dtype.category != 2:
+        if first._dtype.category < 2:
             return  # integer and bool outputs are not differentiable
         nexts = []
         meta = []
@@ -120,7 +120,13 @@ class CopySlicesNode(Node):
         g = grads[0]
         region = replay(self.chain, g).clone()
         old = None
-        if self.next_functions[0][0] is not None:
+        if self.next_functions[0][0] is not None and g._dtype.category == 3:
+            # complex: the view may be a part (.real, .imag) that no elementwise mask
+            # selects, so zero the written region of a copy through the view itself
+            # (recorded like any write through a view, so create_graph still works)
+            old = g.clone()
+            replay(self.chain, old).zero_()
+        elif self.next_functions[0][0] is not None:
             # the old root gets no gradient where the write replaced it; a constant
             # mask keeps this differentiable for create_graph
             with no_grad():

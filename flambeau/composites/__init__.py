@@ -28,6 +28,9 @@ for _module in (elementwise, reductions, shape, index, nn, creation):
     _overlap = COMPOSITES.keys() & _module.COMPOSITES.keys()
     assert not _overlap, f"composites defined twice: {sorted(_overlap)}"
     COMPOSITES.update(_module.COMPOSITES)
+from . import complex as _complex  # noqa: E402
+assert not COMPOSITES.keys() & _complex.COMPOSITES.keys()
+COMPOSITES.update(_complex.COMPOSITES)
 
 
 def install() -> None:

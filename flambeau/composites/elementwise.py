@@ -101,6 +101,9 @@ def sub(a, b):
 def abs_(x):
     if x.dtype is bool_:
         return _copy(x)
+    if x._dtype.category == 3:
+        from .complex import complex_abs
+        return complex_abs(x)
     return _where(_lt(x, _zero(x)), _neg(x), x)
 
 

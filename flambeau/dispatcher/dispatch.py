@@ -151,7 +151,7 @@ def inplace(op, dst, src, **params):
     return call(op, dst, src, **params)
 
 
-_SCALARS = frozenset((bool, int, float))
+_SCALARS = frozenset((bool, int, float, complex))
 
 
 def _run(res, out_dtype, dev):
@@ -433,6 +433,8 @@ def _scalar_for(x, dtype: DType):
     """A Python scalar converted to the compute dtype's Python type (weak scalar)."""
     if dtype.category == 2:
         return float(x)
+    if dtype.category == 3:
+        return complex(x)
     if dtype is bool_:
         return bool(x)
     x = int(x)

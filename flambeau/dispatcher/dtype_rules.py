@@ -8,7 +8,8 @@ refuses (``-`` on bool, bitwise ops on floats).
 
 from __future__ import annotations
 
-from .dtypes import DType, bool_, get_default_dtype, int64, promote_types
+from .dtypes import (DType, bool_, default_complex_dtype, get_default_dtype, int64,
+                     promote_types)
 
 __all__ = ["RULES", "result_type", "combine_categories"]
 
@@ -17,19 +18,22 @@ def combine_categories(higher: DType | None, lower: DType | None) -> DType | Non
     """Merge a higher-priority result (e.g. dimensioned tensors) with a lower one."""
     if higher is None:
         return lower
-    if lower is None or higher.category == 2:
+    if lower is None:
         return higher
-    if higher is bool_ or lower.category == 2:
+    if higher is bool_ or lower.category > higher.category >= 1:
         return promote_types(higher, lower)
     return higher
 
 
 def scalar_dtype(x) -> DType:
-    """The weak dtype of a Python scalar: bool, int64 or the default float."""
+    """The weak dtype of a Python scalar: bool, int64, the default float or the
+    default complex dtype."""
     if x is True or x is False:
         return bool_
     if isinstance(x, int):
         return int64
+    if isinstance(x, complex):
+        return default_complex_dtype()
     return get_default_dtype()
 
 
@@ -55,7 +59,7 @@ def result_type(*operands) -> DType:
                 zero_res = d if zero_res is None else promote_types(zero_res, d)
         elif isinstance(x, DType):
             dim_res = x if dim_res is None else promote_types(dim_res, x)
-        elif isinstance(x, (bool, int, float)):
+        elif isinstance(x, (bool, int, float, complex)):
             s = scalar_dtype(x)
             wrapped = s if wrapped is None else promote_types(wrapped, s)
         else:
@@ -83,7 +87,7 @@ def _to_bool(op, d):
 
 
 def _int_or_bool(op, d):
-    if d.category == 2:
+    if d.category >= 2:
         raise RuntimeError(f"{op}(): not implemented for floating-point dtype {d.name}; "
                            f"bitwise ops take integer or bool tensors")
     return d, d
@@ -115,6 +119,52 @@ def _index(op, d):
     return d, int64
 
 
+def _to_complex(op, d):
+    # real -> its complex type (integers through the default float)
+    if d.category == 3:
+        raise TypeError(f"{op}(): expected real (floating-point) inputs, got {d.name}")
+    if d.category < 2:
+        d = get_default_dtype()
+    if d.name == "float16":
+        raise TypeError(f"{op}(): float16 input would give complex32 (chalf), which is "
+                        f"not supported; convert with .float() first")
+    return d, d.to_complex()
+
+
+def _to_real(op, d):
+    # complex input -> real output (complex-to-real transforms); real input refused
+    if d.category != 3:
+        raise TypeError(f"{op}(): expected a complex input, got {d.name}")
+    return d, d.to_real()
+
+
+# ops PyTorch refuses on complex inputs (they need an order, or are real functions)
+REAL_ONLY = frozenset((
+    "lt", "le", "gt", "ge", "maximum", "minimum", "amax", "amin", "max_dim", "min_dim",
+    "argmax", "argmin", "sort", "topk", "clamp", "floor", "ceil", "trunc", "round",
+    "remainder", "fmod", "floor_divide", "trunc_divide", "atan2", "sign", "relu", "erf",
+    "softmax", "log_softmax", "logsumexp", "cummax", "cummin", "unique", "heaviside",
+    "hypot", "copysign", "fmax", "fmin", "erfinv", "erfc", "lgamma", "digamma",
+))
+# ops whose result on a complex input is real (|x|, its angle, a variance, a norm)
+TO_REAL = frozenset(("abs", "angle", "var", "norm", "real", "imag"))
+
+
+def _complex_aware(rule):
+    def checked(op, d):
+        if d.category != 3:
+            return rule(op, d)
+        if op in REAL_ONLY:
+            # NotImplementedError, as PyTorch (a RuntimeError)
+            raise NotImplementedError(f"{op}(): not supported for complex dtype {d.name} (it "
+                               f"needs real numbers); apply it to .real, .imag or .abs()")
+        compute, out = rule(op, d)
+        return compute, (out.to_real() if op in TO_REAL else out)
+    checked.__name__ = rule.__name__
+    checked.__doc__ = rule.__doc__
+    return checked
+
+
 RULES = {
     "same": _same,          # output keeps the promoted dtype
     "float": _float,        # integers and bool are computed in the default float dtype
@@ -124,4 +174,7 @@ RULES = {
     "sum": _sum_like,
     "float_only": _float_only,
     "index": _index,        # returns int64 positions
+    "to_complex": _to_complex,  # real inputs, complex output (fl.complex, rfft)
+    "to_real": _to_real,    # complex input, real output (irfft)
 }
+RULES = {name: _complex_aware(rule) for name, rule in RULES.items()}

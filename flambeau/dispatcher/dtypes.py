@@ -1,7 +1,7 @@
 """dtypes and PyTorch's type-promotion rules.
 
 A :class:`DType` is a plain named record; backends map its ``name`` to their own
-native dtype. Promotion follows PyTorch: categories bool < integral < floating, and
+native dtype. Promotion follows PyTorch: categories bool < integral < floating < complex, and
 among operands, tensors with dimensions outrank zero-dim tensors, which outrank
 Python scalars ("weak" types), within the same category.
 """
@@ -10,7 +10,8 @@ from __future__ import annotations
 
 __all__ = [
     "DType", "bool_", "uint8", "int8", "int16", "int32", "int64", "float16", "bfloat16",
-    "float32", "float64", "ALL_DTYPES", "FLOAT_DTYPES", "INT_DTYPES", "promote_types",
+    "float32", "float64", "complex64", "complex128", "cfloat", "cdouble", "ALL_DTYPES",
+    "COMPLEX_DTYPES", "FLOAT_DTYPES", "INT_DTYPES", "promote_types",
     "get_default_dtype", "set_default_dtype", "dtype_from_name", "finfo", "iinfo",
 ]
 
@@ -30,14 +31,26 @@ class DType:
     def __init__(self, name: str, itemsize: int, category: int, is_signed: bool, rank: int):
         self.name = name
         self.itemsize = itemsize
-        self.category = category  # 0 bool, 1 integral, 2 floating
+        self.category = category  # 0 bool, 1 integral, 2 floating, 3 complex
         self.is_floating_point = category == 2
         self.is_signed = is_signed
         self.rank = rank
 
     @property
     def is_complex(self) -> bool:
-        return False
+        """Whether the type holds complex values (``complex64``, ``complex128``)."""
+        return self.category == 3
+
+    def to_real(self) -> DType:
+        """The real dtype of a complex one (``complex64`` -> ``float32``); others as-is."""
+        return _REAL_OF.get(self, self)
+
+    def to_complex(self) -> DType:
+        """The complex dtype of a floating one (``float64`` -> ``complex128``);
+        ``float16`` (whose complex type, ``chalf``, is not supported) gives ``complex64``."""
+        if self.category == 3:
+            return self
+        return complex128 if self is float64 else complex64
 
     def __repr__(self) -> str:
         return f"flambeau.{self.name}"
@@ -58,14 +71,22 @@ float16 = DType("float16", 2, 2, True, 1)
 bfloat16 = DType("bfloat16", 2, 2, True, 1)
 float32 = DType("float32", 4, 2, True, 2)
 float64 = DType("float64", 8, 2, True, 3)
+# complex ranks match the rank of their real parts (complex64 ~ float32)
+complex64 = DType("complex64", 8, 3, True, 2)
+complex128 = DType("complex128", 16, 3, True, 3)
+cfloat, cdouble = complex64, complex128
 
 ALL_DTYPES = (bool_, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64)
 INT_DTYPES = (uint8, int8, int16, int32, int64)
 FLOAT_DTYPES = (float16, bfloat16, float32, float64)
+# not in ALL_DTYPES: backends hold complex only when they list it in their ``dtypes``
+COMPLEX_DTYPES = (complex64, complex128)
+_REAL_OF = {complex64: float32, complex128: float64}
 
-_BY_NAME = {d.name: d for d in ALL_DTYPES}
+_BY_NAME = {d.name: d for d in ALL_DTYPES + COMPLEX_DTYPES}
 _BY_NAME.update({"half": float16, "float": float32, "double": float64, "long": int64,
-                 "int": int32, "short": int16, "bool_": bool_})
+                 "cfloat": complex64, "cdouble": complex128, "int": int32, "short": int16,
+                 "bool_": bool_})
 
 
 def dtype_from_name(name: str) -> DType:
@@ -73,13 +94,20 @@ def dtype_from_name(name: str) -> DType:
     try:
         return _BY_NAME[name]
     except KeyError:
+        if name in ("complex32", "chalf"):
+            raise TypeError(f"dtype {name!r} (complex32, chalf) is not supported; use "
+                            f"complex64 (fl.cfloat) or complex128 (fl.cdouble)") from None
         raise TypeError(f"unknown dtype name {name!r}; known: "
-                        f"{', '.join(d.name for d in ALL_DTYPES)}") from None
+                        f"{', '.join(d.name for d in ALL_DTYPES + COMPLEX_DTYPES)}") from None
 
 
 def _promote_pair(a: DType, b: DType) -> DType:
     if a is b:
         return a
+    if a.category == 3 or b.category == 3:
+        # complex with a float: the complex type of the wider of the two real types
+        rank = max(x.rank for x in (a, b) if x.category >= 2)
+        return complex128 if rank >= 3 else complex64
     if a.category != b.category:
         hi, lo = (a, b) if a.category > b.category else (b, a)
         return hi
@@ -94,7 +122,8 @@ def _promote_pair(a: DType, b: DType) -> DType:
     return a if a.rank > b.rank else b
 
 
-_PROMOTE = {(a, b): _promote_pair(a, b) for a in ALL_DTYPES for b in ALL_DTYPES}
+_PROMOTE = {(a, b): _promote_pair(a, b) for a in ALL_DTYPES + COMPLEX_DTYPES
+            for b in ALL_DTYPES + COMPLEX_DTYPES}
 
 
 def promote_types(a: DType, b: DType) -> DType:
@@ -115,6 +144,12 @@ _default = [float32]
 def get_default_dtype() -> DType:
     """The floating-point dtype used for Python floats and for creation functions."""
     return _default[0]
+
+
+def default_complex_dtype() -> DType:
+    """The complex dtype of Python complex numbers: ``complex128`` when the default
+    dtype is ``float64``, else ``complex64`` (PyTorch's rule)."""
+    return complex128 if _default[0] is float64 else complex64
 
 
 def set_default_dtype(d: DType) -> None:
@@ -145,6 +180,8 @@ class finfo:
 
     def __init__(self, dtype: DType | None = None):
         dtype = get_default_dtype() if dtype is None else dtype
+        if isinstance(dtype, DType) and dtype.category == 3:
+            dtype = dtype.to_real()  # a complex type's limits are its real parts'
         if not isinstance(dtype, DType) or not dtype.is_floating_point:
             raise TypeError(f"finfo(): expected a floating-point dtype, got {dtype!r}; "
                             f"use fl.iinfo for integer dtypes")
@@ -165,7 +202,7 @@ class iinfo:
     """
 
     def __init__(self, dtype: DType):
-        if not isinstance(dtype, DType) or dtype.is_floating_point:
+        if not isinstance(dtype, DType) or dtype.category >= 2:
             raise TypeError(f"iinfo(): expected an integer dtype, got {dtype!r}; "
                             f"use fl.finfo for floating-point dtypes")
         self.bits = dtype.itemsize * 8

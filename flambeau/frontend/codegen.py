@@ -48,6 +48,8 @@ EXTRA_METHODS = {
     "linalg": ("mm", "bmm", "mv", "dot", "inner", "outer", "ger"),
     "random": ("uniform_", "normal_", "bernoulli_"),
     "inplace": ("fill_", "zero_"),
+    "complex_ops": ("conj", "conj_physical", "resolve_conj", "resolve_neg", "is_conj",
+                    "angle", "sgn"),
 }
 # extra methods that also have an in-place variant (``square_``, ...)
 EXTRA_INPLACE = ("square", "clamp_min", "clamp_max")
@@ -59,6 +61,7 @@ EXTRA_OPERATORS = {"__pos__": ("elementwise", "positive"),
 # where codegen looks for the frontend function of a row, in this order
 _MODULES = ("elementwise", "reductions", "shape_ops", "indexing", "linalg", "random",
             "inplace", "creation")
+_MODULES += ("complex_ops",)
 # reflected operators of these rows keep the tensor first (``2 * x`` runs ``mul(x, 2)``):
 # the short path of ``dispatch.binary`` wants a tensor there, and the result is the same
 _COMMUTATIVE = frozenset(("add", "mul", "bitwise_and", "bitwise_or", "bitwise_xor"))
@@ -486,6 +489,24 @@ def _frontend_modules() -> dict:
     return {m: importlib.import_module(f"flambeau.frontend.{m}") for m in _MODULES}
 
 
+def _import_lines(names) -> list[str]:
+    """``from . import a, b, ...`` within 100 columns (parenthesised when long)."""
+    line = "    from . import " + ", ".join(names)
+    if len(line) <= 100:
+        return [line]
+    body = textwrap.wrap(", ".join(names), 100 - 20)
+    return (["    from . import (" + body[0]] + ["                   " + b for b in body[1:-1]]
+            + (["                   " + body[-1] + ")"] if len(body) > 1 else []))
+
+
+def _global_lines(names) -> list[str]:
+    """``global a, b, ...`` split into several statements within 100 columns."""
+    if len("    global " + ", ".join(names)) <= 100:
+        return ["    global " + ", ".join(names)]
+    return ["    global " + chunk.rstrip(",")
+            for chunk in textwrap.wrap(", ".join(names), 100 - 11)]
+
+
 def render_methods(ops, modules) -> str:
     b = _Builder(ops, modules)
     method_rows = [r for r in ops.values() if r.method]
@@ -554,7 +575,7 @@ def _methods_module(b: _Builder, ops) -> str:
     imports = sorted(line for name, line in _ANNOTATION_IMPORTS.items()
                      if name == "Tensor" or re.search(rf"\b{name}\b", heads))
     out += ["    " + line for line in imports]
-    out += [f"    from . import {', '.join(used)}",
+    out += [*_import_lines(used),
             "    from .operands import binary as _operands",
             "",
             '__all__ = ["TensorMethods", "bind_frontend"]',
@@ -593,8 +614,8 @@ def _methods_module(b: _Builder, ops) -> str:
             "def bind_frontend() -> None:",
             '    """Import the frontend modules the methods call, and build the in-place',
             '    callables; ``tensor.py`` calls this once ``Tensor`` exists."""',
-            f"    global Tensor, _operands, {', '.join(used)}",
-            "    from . import " + ", ".join(used),
+            *_global_lines(["Tensor", "_operands", *used]),
+            *_import_lines(used),
             "    from .operands import binary as _operands",
             "    from .tensor import Tensor",
             "",

@@ -13,8 +13,8 @@ import numpy as np
 
 from ..dispatcher import dispatch
 from ..dispatcher.devices import as_device, device as Device
-from ..dispatcher.dtypes import (DType, bool_, dtype_from_name, get_default_dtype,
-                                 int64)
+from ..dispatcher.dtypes import (DType, bool_, default_complex_dtype, dtype_from_name,
+                                 get_default_dtype, int64)
 from ..dispatcher.optable import OPS
 from ..dispatcher.registry import backend_for, dtype_note
 from .tensor import Size, Tensor, _resolve_device
@@ -40,7 +40,8 @@ def _np_to_dtype(npdtype, op: str) -> DType:
     except TypeError:
         raise TypeError(f"{op}(): can't convert np.ndarray of type {np.dtype(npdtype)}; "
                         f"the supported types are: bool, uint8, int8, int16, int32, "
-                        f"int64, float16, bfloat16, float32, float64") from None
+                        f"int64, float16, bfloat16, float32, float64, complex64, "
+                        f"complex128") from None
 
 
 def _infer(data) -> tuple[np.ndarray, DType]:
@@ -58,6 +59,8 @@ def _infer(data) -> tuple[np.ndarray, DType]:
         return arr, int64
     if kind == "f":
         return arr, get_default_dtype()
+    if kind == "c":
+        return arr, default_complex_dtype()
     if kind == "O" or kind in "US":
         raise TypeError(f"tensor(): could not infer a dtype from {type(data).__name__} "
                         f"data (ragged nesting or non-numbers?); pass numbers nested "
@@ -201,7 +204,8 @@ def full(size, fill_value, *, dtype: DType | None = None, device=None,
         if isinstance(fill_value, Tensor):
             fill_value = fill_value.item()
         dtype = bool_ if isinstance(fill_value, bool) else \
-            int64 if isinstance(fill_value, (int, np.integer)) else get_default_dtype()
+            int64 if isinstance(fill_value, (int, np.integer)) else \
+            default_complex_dtype() if isinstance(fill_value, complex) else get_default_dtype()
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
     return _finish(_create(_FULL, dtype, _device(device), shape=shape,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..dispatcher.dtypes import bool_, get_default_dtype, int64
+from ..dispatcher.dtypes import bool_, default_complex_dtype, get_default_dtype, int64
 
 __all__ = ["tensor_repr"]
 
@@ -39,9 +39,27 @@ def _special(v) -> str | None:
     return None
 
 
+def _complex_formatter(sample: np.ndarray):
+    # PyTorch formats and pads the real and the imaginary parts separately: 1.0000+2.0000j
+    re = _formatter(sample.real, False)
+    im_fmt = _formatter(np.abs(sample.imag), False)
+
+    def fmt(v):
+        sign = "-" if np.signbit(v.imag) and not np.isnan(v.imag) else "+"
+        return f"{re(v.real)}{sign}{im_fmt(abs(v.imag)).strip()}j"
+    return fmt
+
+
 def _formatter(arr: np.ndarray, summarize: bool):
     sample = _edges(arr) if summarize else arr.reshape(-1)
     kind = arr.dtype.kind
+    if kind == "c":
+        fmt = _complex_formatter(sample)
+        width = max((len(fmt(v)) for v in sample), default=1)
+
+        # PyTorch pads the real parts only: elements are not padded further
+        fmt.width = width
+        return fmt
     if kind == "f":
         fmt = _float_formatter(sample)
     elif kind == "b":
@@ -109,7 +127,8 @@ def tensor_repr(t) -> str:
         body = _format(arr, _formatter(arr, summarize), len(prefix), summarize)
     if t._device.type != "cpu":
         suffixes.append(f"device='{t._device}'")
-    default = {2: get_default_dtype(), 1: int64, 0: bool_}[t._dtype.category]
+    default = {3: default_complex_dtype(), 2: get_default_dtype(), 1: int64,
+               0: bool_}[t._dtype.category]
     # an empty tensor has no values to tell its dtype by: PyTorch names any but the default
     if t._dtype is not (get_default_dtype() if arr.size == 0 else default):
         suffixes.append(f"dtype={t._dtype!r}")

@@ -21,7 +21,7 @@ _binary = dispatch.binary
 def operand(x, like: Tensor | None, name: str):
     """Tensors and Python numbers pass; NumPy scalars become Python numbers; NumPy
     arrays and lists become tensors (on ``like``'s device)."""
-    if isinstance(x, (Tensor, bool, int, float)):
+    if isinstance(x, (Tensor, bool, int, float, complex)):
         return x
     if isinstance(x, Number):  # NumPy scalars
         return x.item()  # type: ignore[attr-defined]

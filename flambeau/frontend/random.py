@@ -106,17 +106,34 @@ def _float_dtype(dtype: DType | None, op: str) -> DType:
     return dtype
 
 
+def _complex_sample(op, shape, dtype, dev, **kw):
+    # complex samples: real and imaginary parts drawn as the last dim of a real tensor
+    from .complex_ops import view_as_complex
+    parts = dispatch.call(OPS[op], shape=tuple(shape) + (2,), dtype=dtype.to_real(),
+                          device=dev, **kw)
+    return view_as_complex(parts)
+
+
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
-    """Uniform samples on ``[0, 1)``."""
+    """Uniform samples on ``[0, 1)`` (for a complex dtype, both parts)."""
     dev = _device(device)
+    if dtype is not None and dtype.is_complex:
+        return _finish(_complex_sample("uniform", _shape_args(size, "rand"), dtype, dev,
+                                       low=0.0, high=1.0, gen=_gen(generator, dev)),
+                       requires_grad)
     return _finish(dispatch.call(OPS["uniform"], shape=_shape_args(size, "rand"), low=0.0,
                                  high=1.0, dtype=_float_dtype(dtype, "rand"),
                                  gen=_gen(generator, dev), device=dev), requires_grad)
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
-    """Standard normal samples."""
+    """Standard normal samples (for a complex dtype, parts of variance 1/2 each, so
+    that ``E|z|^2 = 1`` as PyTorch)."""
     dev = _device(device)
+    if dtype is not None and dtype.is_complex:
+        return _finish(_complex_sample("normal", _shape_args(size, "randn"), dtype, dev,
+                                       mean=0.0, std=0.5 ** 0.5, gen=_gen(generator, dev)),
+                       requires_grad)
     return _finish(dispatch.call(OPS["normal"], shape=_shape_args(size, "randn"),
                                  mean=0.0, std=1.0, dtype=_float_dtype(dtype, "randn"),
                                  gen=_gen(generator, dev), device=dev), requires_grad)

@@ -130,9 +130,29 @@ class Tensor(TensorMethods):
         """Whether the dtype is a floating-point type."""
         return self._dtype.is_floating_point
 
+    @property
+    def real(self) -> Tensor:
+        """The real parts (a view of the real dtype; the tensor itself if real)."""
+        from .complex_ops import real
+        return real(self)
+
+    @real.setter
+    def real(self, value) -> None:
+        self.real.copy_(value) if isinstance(value, Tensor) else self.real.fill_(value)
+
+    @property
+    def imag(self) -> Tensor:
+        """The imaginary parts of a complex tensor (a view of the real dtype)."""
+        from .complex_ops import imag
+        return imag(self)
+
+    @imag.setter
+    def imag(self, value) -> None:
+        self.imag.copy_(value) if isinstance(value, Tensor) else self.imag.fill_(value)
+
     def is_complex(self) -> bool:
-        """Always False: flambeau has no complex dtypes."""
-        return False
+        """Whether the dtype is a complex type (``complex64``, ``complex128``)."""
+        return self._dtype.category == 3
 
     @property
     def is_cuda(self) -> bool:
@@ -175,8 +195,8 @@ class Tensor(TensorMethods):
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Set whether autograd records ops on this (leaf) tensor; returns ``self``."""
-        if requires_grad and not self._dtype.is_floating_point:
-            raise RuntimeError(f"only Tensors of floating point dtype can require "
+        if requires_grad and self._dtype.category < 2:
+            raise RuntimeError(f"only Tensors of floating point and complex dtype can require "
                                f"gradients, got {self._dtype.name}; convert with .float()")
         if not requires_grad and self.grad_fn is not None:
             raise RuntimeError("you can only change requires_grad flags of leaf "
@@ -305,7 +325,7 @@ class Tensor(TensorMethods):
         return int(self.item())
 
     def __index__(self) -> int:
-        if self._dtype.category == 2 or self.numel() != 1:
+        if self._dtype.category >= 2 or self.numel() != 1:
             raise TypeError("only integer tensors of a single element can be converted "
                             "to an index")
         return int(self.item())
@@ -396,6 +416,16 @@ class Tensor(TensorMethods):
     def bfloat16(self):
         """A bfloat16 copy (self when already bfloat16)."""
         return self.to(bfloat16)
+
+    def cfloat(self):
+        """A complex64 copy (self when already complex64)."""
+        from ..dispatcher.dtypes import complex64
+        return self.to(complex64)
+
+    def cdouble(self):
+        """A complex128 copy (self when already complex128)."""
+        from ..dispatcher.dtypes import complex128
+        return self.to(complex128)
 
     def long(self):
         """An int64 copy (self when already int64)."""

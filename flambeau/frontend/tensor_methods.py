@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     from ..dispatcher.dtypes import DType
     from .tensor import Tensor
-    from . import elementwise, reductions, shape_ops, indexing, linalg, random, inplace
+    from . import elementwise, reductions, shape_ops, indexing, linalg, random, inplace, complex_ops
     from .operands import binary as _operands
 
 __all__ = ["TensorMethods", "bind_frontend"]
@@ -977,6 +977,52 @@ class TensorMethods:
         """Set every element to zero. See :func:`flambeau.frontend.inplace.zero_`."""
         return inplace.zero_(self)
 
+    # --- complex_ops ----------------------------------------------------------------------
+
+    def conj(self) -> Tensor:
+        """The complex conjugate of each element; a real tensor is returned as it is. See
+        :func:`flambeau.conj`.
+        """
+        return complex_ops.conj(self)
+
+    def conj_physical(self) -> Tensor:
+        """The complex conjugate of each element, materialised (for a real tensor, a copy would be
+        the same values: the tensor itself is returned, as :func:`conj`). See
+        :func:`flambeau.conj_physical`.
+        """
+        return complex_ops.conj_physical(self)
+
+    def resolve_conj(self) -> Tensor:
+        """``input`` itself: flambeau has no lazy conjugate bit to resolve. See
+        :func:`flambeau.resolve_conj`.
+        """
+        return complex_ops.resolve_conj(self)
+
+    def resolve_neg(self) -> Tensor:
+        """``input`` itself: flambeau has no lazy negative bit to resolve. See
+        :func:`flambeau.resolve_neg`.
+        """
+        return complex_ops.resolve_neg(self)
+
+    def is_conj(self) -> bool:
+        """Always False: flambeau's :func:`conj` materialises the conjugate. See
+        :func:`flambeau.is_conj`.
+        """
+        return complex_ops.is_conj(self)
+
+    def angle(self) -> Tensor:
+        """The argument (phase) of each element in radians, in ``(-pi, pi]``; of the real dtype for
+        complex input, ``pi`` for negative and ``0`` for other real elements (integers give the
+        default float dtype). See :func:`flambeau.angle`.
+        """
+        return complex_ops.angle(self)
+
+    def sgn(self) -> Tensor:
+        """The sign of each element: ``x / |x|`` for complex (0 at 0), :func:`sign` for real
+        tensors. See :func:`flambeau.sgn`.
+        """
+        return complex_ops.sgn(self)
+
     # --- in-place variants ----------------------------------------------------------------
 
     def exp_(self) -> Tensor:
@@ -1546,7 +1592,8 @@ def bind_frontend() -> None:
     """Import the frontend modules the methods call, and build the in-place
     callables; ``tensor.py`` calls this once ``Tensor`` exists."""
     global Tensor, _operands, elementwise, reductions, shape_ops, indexing, linalg, random, inplace
-    from . import elementwise, reductions, shape_ops, indexing, linalg, random, inplace
+    global complex_ops
+    from . import elementwise, reductions, shape_ops, indexing, linalg, random, inplace, complex_ops
     from .operands import binary as _operands
     from .tensor import Tensor
 

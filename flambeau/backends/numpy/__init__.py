@@ -60,7 +60,7 @@ class NumpyBackend:
     name = "numpy"
     device_type = "cpu"
     dtypes = ("bool", "uint8", "int8", "int16", "int32", "int64", "float16", "bfloat16",
-              "float32", "float64")
+              "float32", "float64", "complex64", "complex128")
     dlpack_device_type = 1
 
     def device_count(self) -> int:
@@ -83,14 +83,17 @@ class NumpyBackend:
         return np.random.Generator(np.random.PCG64(seed))
 
     def kernels(self) -> dict:
-        table = {}
-        for name, fn in xp_kernels(np).items():
+        from .fft import kernels as fft_kernels
+        table = dict(xp_kernels(np))
+        table.update(fft_kernels())
+        out = {}
+        for name, fn in table.items():
             fn = _arrays_out(fn)
-            table[name] = {d: fn for d in self.dtypes if d != "bfloat16"}
+            out[name] = {d: fn for d in self.dtypes if d != "bfloat16"}
             bf16 = bfloat16.kernel(name, fn)
             if bf16 is not None:
-                table[name]["bfloat16"] = bf16
-        return table
+                out[name]["bfloat16"] = bf16
+        return out
 
 
 @hookimpl

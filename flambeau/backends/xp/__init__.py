@@ -7,6 +7,7 @@ and overrides what it does better.
 from __future__ import annotations
 
 from . import creation, elementwise, indexing, linalg, nn, reductions, shape
+from . import complex
 
 __all__ = ["kernels"]
 
@@ -16,4 +17,5 @@ def kernels(xp) -> dict:
     table = {}
     for mod in (elementwise, reductions, linalg, shape, indexing, creation, nn):
         table.update(mod.kernels(xp))
+    table.update(complex.kernels(xp))
     return table

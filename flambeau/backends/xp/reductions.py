@@ -86,10 +86,14 @@ def kernels(xp) -> dict:
     def var(x, dim=None, correction=1, keepdim=False):
         n = x.size if dim is None else int(xp.prod([x.shape[d] for d in dim]))
         m = xp.mean(x, axis=dim, keepdims=True)
-        ss = xp.sum((x - m) ** 2, axis=dim, keepdims=keepdim)
+        d = x - m
+        # |x - m|^2: complex input gives a real variance, as PyTorch
+        ss = xp.sum(d.real ** 2 + d.imag ** 2 if d.dtype.kind == "c" else d ** 2,
+                    axis=dim, keepdims=keepdim)
         denom = max(n - correction, 0)
+        rdt = x.real.dtype
         with xp.errstate(divide="ignore", invalid="ignore"):
-            return (ss / x.dtype.type(denom)).astype(x.dtype, copy=False)
+            return (ss / rdt.type(denom)).astype(rdt, copy=False)
 
     def logsumexp(x, dim, keepdim=False):
         if x.size == 0:
@@ -114,14 +118,14 @@ def kernels(xp) -> dict:
         elif p == float("-inf"):
             r = xp.min(a, axis=dim, keepdims=keepdim)
         elif p == 0:
-            r = xp.sum(a != 0, axis=dim, keepdims=keepdim).astype(x.dtype)
+            r = xp.sum(a != 0, axis=dim, keepdims=keepdim).astype(a.dtype)
         elif p == 1:
             r = xp.sum(a, axis=dim, keepdims=keepdim)
         elif p == 2:
             r = xp.sqrt(xp.sum(a * a, axis=dim, keepdims=keepdim))
         else:
             r = xp.sum(a ** p, axis=dim, keepdims=keepdim) ** (1.0 / p)
-        return xp.asarray(r, dtype=x.dtype)
+        return xp.asarray(r, dtype=a.dtype)  # real for complex input
 
     def cumsum(x, dim):
         return xp.cumsum(x, axis=dim, dtype=x.dtype) if x.ndim else x.copy()

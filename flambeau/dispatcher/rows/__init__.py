@@ -9,6 +9,8 @@ and a name declared twice is an error at import.
 from __future__ import annotations
 
 AREAS: tuple = ()
+from . import complex as _complex, fft as _fft  # noqa: E402
+AREAS += (_complex, _fft)
 
 
 def rows() -> list:

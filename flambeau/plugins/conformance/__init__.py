@@ -60,6 +60,8 @@ def _collect(*modules) -> dict:
 OP_DB: dict[str, OpInfo] = _collect(
     samples_elementwise, samples_binary, samples_reductions, samples_linalg,
     samples_shape, samples_index, samples_creation, samples_composite)
+from . import samples_fft  # noqa: E402
+OP_DB.update(_collect(samples_fft))
 
 #: The entries that get gradient checks: the differentiable ones of :data:`OP_DB`
 #: (in-place ones included), then composites of autograd's own plumbing.
