@@ -8,3 +8,15 @@ def test_sign_nan_is_zero():
     x = fl.tensor([float("nan"), -2.0, 0.0, 3.0])
     np.testing.assert_array_equal(fl.sign(x).numpy(), [0.0, -1.0, 0.0, 1.0])
     np.testing.assert_array_equal(x.sign().numpy(), [0.0, -1.0, 0.0, 1.0])
+
+
+def test_threshold_shrink_propagate_nan():
+    F = fl.nn.functional
+    v = np.array([np.nan, 0.3, -2.0, 0.5, -0.5, 1.0], dtype=np.float32)
+    x = fl.tensor(v)
+    np.testing.assert_array_equal(F.threshold(x, 0.5, 9.0).numpy(),
+                                  np.where(v <= 0.5, 9.0, v).astype(np.float32))
+    np.testing.assert_array_equal(F.hardshrink(x, 0.5).numpy(),
+                                  np.where(np.abs(v) <= 0.5, 0.0, v).astype(np.float32))
+    np.testing.assert_allclose(F.softshrink(x, 0.5).numpy(),
+                               np.where(np.abs(v) <= 0.5, 0.0, v - 0.5 * np.sign(v)))
