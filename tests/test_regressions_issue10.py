@@ -20,3 +20,16 @@ def test_threshold_shrink_propagate_nan():
                                   np.where(np.abs(v) <= 0.5, 0.0, v).astype(np.float32))
     np.testing.assert_allclose(F.softshrink(x, 0.5).numpy(),
                                np.where(np.abs(v) <= 0.5, 0.0, v - 0.5 * np.sign(v)))
+
+
+def test_clamp_backward_min_above_max_goes_to_max():
+    # clamp(x, lo, hi) is min(max(x, lo), hi): where lo > hi the result is hi
+    x = fl.tensor([3.0, 0.0, 1.5, 2.0], requires_grad=True)
+    lo = fl.tensor([2.0, 2.0, 2.0, 1.0], requires_grad=True)
+    hi = fl.tensor([1.0, 1.0, 1.0, 3.0], requires_grad=True)
+    out = fl.clamp(x, lo, hi)
+    np.testing.assert_array_equal(out.detach().numpy(), [1.0, 1.0, 1.0, 2.0])
+    out.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [0.0, 0.0, 0.0, 1.0])
+    np.testing.assert_array_equal(lo.grad.numpy(), [0.0, 0.0, 0.0, 0.0])
+    np.testing.assert_array_equal(hi.grad.numpy(), [1.0, 1.0, 1.0, 0.0])

@@ -291,8 +291,12 @@ def _clamp(g, a, b, c, needs):
     if c is not None:
         keep = (a <= c) if keep is None else keep & (a <= c)
     ga = _where(keep, g, 0.0) if needs[0] else None
-    gb = _where(a < b, g, 0.0) if needs[1] else None
-    gc = _where(a > c, g, 0.0) if needs[2] else None
+    # PyTorch's rule: min(max(a, b), c), so where b > c the result (and gradient) is c's
+    gb = gc = None
+    if needs[1]:
+        gb = _where((a < b) if c is None else (a < b) & (b < c), g, 0.0)
+    if needs[2]:
+        gc = _where((a > c) if b is None else (a > c) | (c < b), g, 0.0)
     return ga, gb, gc
 
 
