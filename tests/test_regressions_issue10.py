@@ -33,3 +33,12 @@ def test_clamp_backward_min_above_max_goes_to_max():
     np.testing.assert_array_equal(x.grad.numpy(), [0.0, 0.0, 0.0, 1.0])
     np.testing.assert_array_equal(lo.grad.numpy(), [0.0, 0.0, 0.0, 0.0])
     np.testing.assert_array_equal(hi.grad.numpy(), [1.0, 1.0, 1.0, 0.0])
+
+
+def test_arange_integer_dtype_truncates_float_bounds():
+    # an integer range truncates start, end and step first (PyTorch's rule)
+    for start, end, step in [(0, -8.000001, -2), (0.5, 4, 1), (1.7, 9.2, 2.5), (-1.5, 3, 1)]:
+        want = np.arange(int(start), int(end), int(step))
+        got = fl.arange(start, end, step, dtype=fl.int64)
+        assert got.dtype == fl.int64
+        np.testing.assert_array_equal(got.numpy(), want)
