@@ -42,3 +42,15 @@ def test_arange_integer_dtype_truncates_float_bounds():
         got = fl.arange(start, end, step, dtype=fl.int64)
         assert got.dtype == fl.int64
         np.testing.assert_array_equal(got.numpy(), want)
+
+
+def test_var_mean_std_mean_positional_unbiased():
+    v = np.array([1.0, 2.0, 4.0], dtype=np.float32)
+    x = fl.tensor(v)
+    var, mean = fl.var_mean(x, False)
+    np.testing.assert_allclose(var.numpy(), np.var(v), rtol=1e-6)
+    np.testing.assert_allclose(mean.numpy(), np.mean(v), rtol=1e-6)
+    std, mean = fl.std_mean(x, True)
+    np.testing.assert_allclose(std.numpy(), np.std(v, ddof=1), rtol=1e-6)
+    np.testing.assert_allclose(mean.numpy(), np.mean(v), rtol=1e-6)
+    np.testing.assert_allclose(fl.std(x, False).numpy(), np.std(v), rtol=1e-6)

@@ -145,12 +145,16 @@ def std(input: Tensor, dim=None, unbiased: bool | None = None, keepdim: bool = F
 
 def var_mean(input: Tensor, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """``(var, mean)`` over ``dim``."""
+    if isinstance(dim, bool):  # var_mean(x, False): the old positional `unbiased`
+        dim, unbiased = None, dim
     return (var(input, dim, unbiased, keepdim, correction=correction),
             mean(input, dim, keepdim))
 
 
 def std_mean(input: Tensor, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """``(std, mean)`` over ``dim``."""
+    if isinstance(dim, bool):  # std_mean(x, False): the old positional `unbiased`
+        dim, unbiased = None, dim
     return (std(input, dim, unbiased, keepdim, correction=correction),
             mean(input, dim, keepdim))
 
