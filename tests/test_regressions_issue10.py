@@ -54,3 +54,13 @@ def test_var_mean_std_mean_positional_unbiased():
     np.testing.assert_allclose(std.numpy(), np.std(v, ddof=1), rtol=1e-6)
     np.testing.assert_allclose(mean.numpy(), np.mean(v), rtol=1e-6)
     np.testing.assert_allclose(fl.std(x, False).numpy(), np.std(v), rtol=1e-6)
+
+
+def test_sum_prod_return_the_asked_dtype():
+    x = fl.tensor([[1, 2], [0, 4]])
+    s = fl.sum(x, dtype=fl.int32)
+    assert s.dtype == fl.int32 and s.item() == 7
+    p = fl.prod(x, 1, dtype=fl.bool)
+    assert p.dtype == fl.bool
+    np.testing.assert_array_equal(p.numpy(), [True, False])
+    assert x.sum(0, dtype=fl.int32).dtype == fl.int32
