@@ -64,3 +64,21 @@ def test_sum_prod_return_the_asked_dtype():
     assert p.dtype == fl.bool
     np.testing.assert_array_equal(p.numpy(), [True, False])
     assert x.sum(0, dtype=fl.int32).dtype == fl.int32
+
+
+def test_hardtanh_relu6_keep_integer_dtype():
+    F = fl.nn.functional
+    v = np.array([-3, 0, 3, 9])
+    h = F.hardtanh(fl.tensor(v))
+    assert h.dtype == fl.int64
+    np.testing.assert_array_equal(h.numpy(), np.clip(v, -1, 1))
+    r = F.relu6(fl.tensor(v))
+    assert r.dtype == fl.int64
+    np.testing.assert_array_equal(r.numpy(), np.clip(v, 0, 6))
+
+
+def test_scalar_tensor_requires_grad():
+    t = fl.scalar_tensor(2.0, requires_grad=True)
+    assert t.requires_grad and t.shape == () and t.dtype == fl.float32
+    (t * 3).backward()
+    assert t.grad.item() == 3.0

@@ -119,9 +119,11 @@ def as_tensor(data, dtype: DType | None = None, device=None) -> Tensor:
 asarray = as_tensor
 
 
-def scalar_tensor(value, *, dtype: DType | None = None, device=None) -> Tensor:
+def scalar_tensor(value, *, dtype: DType | None = None, device=None,
+                  requires_grad: bool = False) -> Tensor:
     """A 0-d tensor holding ``value`` (default dtype unless given)."""
-    return full((), value, dtype=dtype or get_default_dtype(), device=device)
+    return full((), value, dtype=dtype or get_default_dtype(), device=device,
+                requires_grad=requires_grad)
 
 
 def from_numpy(array: np.ndarray) -> Tensor:

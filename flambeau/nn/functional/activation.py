@@ -51,6 +51,8 @@ def relu_(input: Tensor) -> Tensor:
 
 def _hardtanh(x: Tensor, min_val: float, max_val: float) -> Tensor:
     # nested where rather than clamp: PyTorch's gradient is 0 at both ends
+    if not (x.dtype.is_floating_point or x.dtype.is_complex):
+        min_val, max_val = int(min_val), int(max_val)  # an integer input stays integer
     return E.where(x <= min_val, min_val, E.where(x >= max_val, max_val, x))
 
 
