@@ -82,3 +82,10 @@ def test_scalar_tensor_requires_grad():
     assert t.requires_grad and t.shape == () and t.dtype == fl.float32
     (t * 3).backward()
     assert t.grad.item() == 3.0
+
+
+def test_two_python_scalars_give_0d_tensors():
+    assert fl.mul(2, 3).item() == 6 and fl.mul(2, 3).shape == ()
+    assert abs(fl.div(2, 3).item() - 2 / 3) < 1e-6
+    assert abs(fl.true_divide(2, 3).item() - 2 / 3) < 1e-6
+    assert fl.floor_divide(7, 2).item() == 3
