@@ -89,3 +89,10 @@ def test_two_python_scalars_give_0d_tensors():
     assert abs(fl.div(2, 3).item() - 2 / 3) < 1e-6
     assert abs(fl.true_divide(2, 3).item() - 2 / 3) < 1e-6
     assert fl.floor_divide(7, 2).item() == 3
+
+
+def test_isclose_on_bool_tensors():
+    a = fl.tensor([True, False, True])
+    b = fl.tensor([True, True, False])
+    np.testing.assert_array_equal(fl.isclose(a, b).numpy(), [True, False, False])
+    assert fl.allclose(a, a)
