@@ -96,3 +96,13 @@ def test_isclose_on_bool_tensors():
     b = fl.tensor([True, True, False])
     np.testing.assert_array_equal(fl.isclose(a, b).numpy(), [True, False, False])
     assert fl.allclose(a, a)
+
+
+def test_max_min_dim_backward_on_0d_input():
+    for op in (fl.max, fl.min):
+        for keepdim in (False, True):
+            x = fl.tensor(3.0, requires_grad=True)
+            v, i = op(x, 0, keepdim)
+            assert v.shape == () and i.item() == 0
+            (v * 2).backward()
+            assert x.grad.shape == () and x.grad.item() == 2.0

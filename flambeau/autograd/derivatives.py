@@ -62,6 +62,8 @@ def _even_split(g, a, out, dim, keepdim):
 def _pick(g, a, out, dim, keepdim):
     # max(dim)/min(dim): the gradient goes to the index that was returned
     idx = out[1]
+    if a.dim() == 0:  # a 0-d input is its own max: the gradient passes through
+        return g.reshape(())
     if not keepdim:
         g, idx = g.unsqueeze(dim), idx.unsqueeze(dim)
     # a one-hot mask of the returned indices: two elementwise passes, cheaper than
