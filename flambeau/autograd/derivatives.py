@@ -83,6 +83,8 @@ def _even_split(g, a, out, dim, keepdim):
 def _pick(g, a, out, dim, keepdim):
     # max(dim)/min(dim): the gradient goes to the index that was returned
     idx = out[1]
+    if a.dim() == 0:  # a 0-d input is its own max: the gradient passes through
+        return g.reshape(())
     if not keepdim:
         g, idx = g.unsqueeze(dim), idx.unsqueeze(dim)
     # a one-hot mask of the returned indices: two elementwise passes, cheaper than
@@ -312,8 +314,12 @@ def _clamp(g, a, b, c, needs):
     if c is not None:
         keep = (a <= c) if keep is None else keep & (a <= c)
     ga = _where(keep, g, 0.0) if needs[0] else None
-    gb = _where(a < b, g, 0.0) if needs[1] else None
-    gc = _where(a > c, g, 0.0) if needs[2] else None
+    # PyTorch's rule: min(max(a, b), c), so where b > c the result (and gradient) is c's
+    gb = gc = None
+    if needs[1]:
+        gb = _where((a < b) if c is None else (a < b) & (b < c), g, 0.0)
+    if needs[2]:
+        gc = _where((a > c) if b is None else (a > c) | (c < b), g, 0.0)
     return ga, gb, gc
 
 

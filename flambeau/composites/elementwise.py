@@ -226,7 +226,7 @@ def sign(x):
         return _copy(x)
     z = _zero(x)
     s = _sub(_cast(_lt(z, x), dtype=x.dtype), _cast(_lt(x, z), dtype=x.dtype))
-    return _where(_isnan(x), x, s) if _floating(x) else s  # NaN stays NaN, as NumPy's
+    return s  # NaN compares false both ways: sign(nan) is 0, as PyTorch's
 
 
 def relu(x):

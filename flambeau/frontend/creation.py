@@ -122,9 +122,11 @@ def as_tensor(data, dtype: DType | None = None, device=None) -> Tensor:
 asarray = as_tensor
 
 
-def scalar_tensor(value, *, dtype: DType | None = None, device=None) -> Tensor:
+def scalar_tensor(value, *, dtype: DType | None = None, device=None,
+                  requires_grad: bool = False) -> Tensor:
     """A 0-d tensor holding ``value`` (default dtype unless given)."""
-    return full((), value, dtype=dtype or get_default_dtype(), device=device)
+    return full((), value, dtype=dtype or get_default_dtype(), device=device,
+                requires_grad=requires_grad)
 
 
 def from_numpy(array: np.ndarray) -> Tensor:
@@ -279,6 +281,9 @@ def arange(start, end=None, step=1, *, dtype: DType | None = None, device=None,
     for v in (start, end, step):
         if not isinstance(v, Number):
             raise TypeError(f"arange(): start, end and step must be numbers, got {v!r}")
+    if dtype is not None and not (dtype.is_floating_point or dtype.is_complex):
+        # an integer range, as PyTorch's: start, end and step are truncated first
+        start, end, step = int(start), int(end), int(step)
     if step == 0:
         raise RuntimeError("arange(): step must be nonzero")
     if (end - start) * step < 0:

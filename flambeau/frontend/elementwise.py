@@ -163,6 +163,8 @@ def float_power(input, exponent) -> Tensor:
 def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08,
             equal_nan: bool = False) -> Tensor:
     """``|input - other| <= atol + rtol * |other|``, elementwise."""
+    if getattr(input, "dtype", None) is bool_ and getattr(other, "dtype", None) is bool_:
+        return _rows.eq(input, other)  # bools are close when equal, as PyTorch's
     close = _rows.le(_rows.abs(_sub(input, other)), _add(_mul(_rows.abs(other), rtol), atol))
     close = _rows.logical_or(close, _rows.eq(input, other))
     if equal_nan:

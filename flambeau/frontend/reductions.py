@@ -41,8 +41,9 @@ def sum(input: Tensor, dim=None, keepdim: bool = False, *,
         >>> fl.tensor([[1, 2], [3, 4]]).sum(dim=0)
         tensor([4, 6])
     """
-    return _call(OPS["sum"], _cast(input, dtype), dim=_dims(input, dim, "sum"),
-                 keepdim=keepdim)
+    # the row promotes integers to int64; an asked dtype is the result's, as PyTorch's
+    return _cast(_call(OPS["sum"], _cast(input, dtype), dim=_dims(input, dim, "sum"),
+                       keepdim=keepdim), dtype)
 
 
 def nansum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
@@ -54,8 +55,9 @@ def nansum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Ten
 def prod(input: Tensor, dim=None, keepdim: bool = False, *,
          dtype: DType | None = None) -> Tensor:
     """Product over ``dim`` (a single int in PyTorch; tuples also accepted)."""
-    return _call(OPS["prod"], _cast(input, dtype), dim=_dims(input, dim, "prod"),
-                 keepdim=keepdim)
+    # the row promotes integers to int64; an asked dtype is the result's, as PyTorch's
+    return _cast(_call(OPS["prod"], _cast(input, dtype), dim=_dims(input, dim, "prod"),
+                       keepdim=keepdim), dtype)
 
 
 def mean(input: Tensor, dim=None, keepdim: bool = False, *,
@@ -145,12 +147,16 @@ def std(input: Tensor, dim=None, unbiased: bool | None = None, keepdim: bool = F
 
 def var_mean(input: Tensor, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """``(var, mean)`` over ``dim``."""
+    if isinstance(dim, bool):  # var_mean(x, False): the old positional `unbiased`
+        dim, unbiased = None, dim
     return (var(input, dim, unbiased, keepdim, correction=correction),
             mean(input, dim, keepdim))
 
 
 def std_mean(input: Tensor, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """``(std, mean)`` over ``dim``."""
+    if isinstance(dim, bool):  # std_mean(x, False): the old positional `unbiased`
+        dim, unbiased = None, dim
     return (std(input, dim, unbiased, keepdim, correction=correction),
             mean(input, dim, keepdim))
 

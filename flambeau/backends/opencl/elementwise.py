@@ -49,7 +49,7 @@ _UNARY = {
     # two branches, so exp never overflows
     "sigmoid": _float_fn("(a >= 0 ? 1 / (1 + exp(-a)) : exp(a) / (1 + exp(a)))"),
     "abs": {"f": "fabs(a)", "i": "abs(a)", "*": "a"},
-    "sign": {"f": "(a > 0 ? 1 : (a < 0 ? -1 : a))", "i": "((a > 0) - (a < 0))",
+    "sign": {"f": "(a > 0 ? 1 : (a < 0 ? -1 : 0))", "i": "((a > 0) - (a < 0))",
              "u": "(a > 0)", "b": "a"},
     "relu": {"f": "(a > 0 || isnan(a) ? a : 0)", "i": "(a > 0 ? a : 0)", "*": "a"},
     "neg": {"*": "-a"},

@@ -42,6 +42,8 @@ def kernels(xp) -> dict:
     def sign(x):
         if x.dtype.kind == "b":
             return x.copy()
+        if x.dtype.kind == "f":  # PyTorch: sign(nan) is 0, not NumPy's nan
+            return xp.where(xp.isnan(x), xp.zeros((), x.dtype), xp.sign(x))
         return xp.sign(x)
 
     def relu(x):

@@ -51,6 +51,8 @@ def relu_(input: Tensor) -> Tensor:
 
 def _hardtanh(x: Tensor, min_val: float, max_val: float) -> Tensor:
     # nested where rather than clamp: PyTorch's gradient is 0 at both ends
+    if not (x.dtype.is_floating_point or x.dtype.is_complex):
+        min_val, max_val = int(min_val), int(max_val)  # an integer input stays integer
     return E.where(x <= min_val, min_val, E.where(x >= max_val, max_val, x))
 
 
@@ -206,17 +208,18 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """``x - lambd`` above ``lambd``, ``x + lambd`` below ``-lambd``, else 0."""
     if lambd < 0:
         raise RuntimeError(f"softshrink(): lambda must be >= 0, got {lambd}")
-    return E.where(input > lambd, input - lambd, E.where(input < -lambd, input + lambd, 0.0))
+    return E.where(input.abs() <= lambd, 0.0,  # NaN falls through and propagates
+                   E.where(input > lambd, input - lambd, input + lambd))
 
 
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """``x`` where ``|x| > lambd``, else 0."""
-    return E.where((input > lambd) | (input < -lambd), input, 0.0)
+    return E.where(input.abs() <= lambd, 0.0, input)  # NaN propagates, as PyTorch's
 
 
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
     """``x`` where ``x > threshold``, else ``value``."""
-    return _maybe_inplace(lambda x: E.where(x > threshold, x, value), input, inplace,
+    return _maybe_inplace(lambda x: E.where(x <= threshold, value, x), input, inplace,
                           "threshold_")
 
 
