@@ -106,3 +106,12 @@ def test_max_min_dim_backward_on_0d_input():
             assert v.shape == () and i.item() == 0
             (v * 2).backward()
             assert x.grad.shape == () and x.grad.item() == 2.0
+
+
+def test_atleast_nd_of_several_tensors():
+    a, b = fl.tensor(1.0), fl.tensor([1.0, 2.0])
+    r = fl.atleast_1d([a, b])
+    assert isinstance(r, tuple) and [t.shape for t in r] == [(1,), (2,)]
+    r = fl.atleast_2d(a, b)
+    assert [t.shape for t in r] == [(1, 1), (1, 2)]
+    assert fl.atleast_1d(a).shape == (1,) and a.atleast_2d().shape == (1, 1)
