@@ -106,3 +106,26 @@ def test_max_min_dim_backward_on_0d_input():
             assert v.shape == () and i.item() == 0
             (v * 2).backward()
             assert x.grad.shape == () and x.grad.item() == 2.0
+
+
+def test_atleast_nd_of_several_tensors():
+    a, b = fl.tensor(1.0), fl.tensor([1.0, 2.0])
+    r = fl.atleast_1d([a, b])
+    assert isinstance(r, tuple) and [t.shape for t in r] == [(1,), (2,)]
+    r = fl.atleast_2d(a, b)
+    assert [t.shape for t in r] == [(1, 1), (1, 2)]
+    assert fl.atleast_1d(a).shape == (1,) and a.atleast_2d().shape == (1, 1)
+
+
+def test_cosine_similarity_broadcasting_inputs():
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((1, 2, 3))
+    b = rng.standard_normal((2, 1, 3))
+    A, B = np.broadcast_arrays(a, b)
+    want = (A * B).sum(-2) / (np.linalg.norm(A, axis=-2) * np.linalg.norm(B, axis=-2))
+    x1 = fl.tensor(a, dtype=fl.float64, requires_grad=True)
+    x2 = fl.tensor(b, dtype=fl.float64, requires_grad=True)
+    out = fl.nn.functional.cosine_similarity(x1, x2, dim=-2)
+    np.testing.assert_allclose(out.detach().numpy(), want, rtol=1e-10)
+    assert fl.autograd.gradcheck(
+        lambda u, v: fl.nn.functional.cosine_similarity(u, v, dim=-2), (x1, x2))

@@ -302,15 +302,33 @@ def vstack(tensors) -> Tensor:
     return cat([atleast_2d(t) for t in _tensor_list(tensors, "vstack")], 0)
 
 
-def atleast_1d(input: Tensor) -> Tensor:
-    """``input`` with at least one dimension (a 0-d tensor becomes shape ``(1,)``)."""
+def _each(fn, tensors):
+    # atleast_*d(t), atleast_*d(t1, t2, ...) and atleast_*d([t1, t2]), as PyTorch's
+    if len(tensors) == 1 and not isinstance(tensors[0], (list, tuple)):
+        return fn(tensors[0])
+    seq = tensors[0] if len(tensors) == 1 else tensors
+    return tuple(fn(t) for t in seq)
+
+
+def _atleast_1d(input: Tensor) -> Tensor:
     return reshape(input, (1,)) if not input._data.shape else input
 
 
-def atleast_2d(input: Tensor) -> Tensor:
-    """``input`` with at least two dimensions (leading size-1 dims added)."""
+def _atleast_2d(input: Tensor) -> Tensor:
     n = len(input._data.shape)
     return reshape(input, (1,) * (2 - n) + input._data.shape) if n < 2 else input
+
+
+def atleast_1d(*tensors):
+    """``input`` with at least one dimension (a 0-d tensor becomes shape ``(1,)``);
+    several tensors (or one list of them) give a tuple."""
+    return _each(_atleast_1d, tensors)
+
+
+def atleast_2d(*tensors):
+    """``input`` with at least two dimensions (leading size-1 dims added); several
+    tensors (or one list of them) give a tuple."""
+    return _each(_atleast_2d, tensors)
 
 
 def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:

@@ -793,17 +793,17 @@ class TensorMethods:
         """
         return shape_ops.ravel(self)
 
-    def atleast_1d(self) -> Tensor:
-        """``input`` with at least one dimension (a 0-d tensor becomes shape ``(1,)``). See
-        :func:`flambeau.atleast_1d`.
+    def atleast_1d(self, *tensors):
+        """``input`` with at least one dimension (a 0-d tensor becomes shape ``(1,)``); several
+        tensors (or one list of them) give a tuple. See :func:`flambeau.atleast_1d`.
         """
-        return shape_ops.atleast_1d(self)
+        return shape_ops.atleast_1d(self, *tensors)
 
-    def atleast_2d(self) -> Tensor:
-        """``input`` with at least two dimensions (leading size-1 dims added). See
-        :func:`flambeau.atleast_2d`.
+    def atleast_2d(self, *tensors):
+        """``input`` with at least two dimensions (leading size-1 dims added); several tensors (or
+        one list of them) give a tuple. See :func:`flambeau.atleast_2d`.
         """
-        return shape_ops.atleast_2d(self)
+        return shape_ops.atleast_2d(self, *tensors)
 
     # --- indexing -------------------------------------------------------------------------
 

@@ -208,6 +208,8 @@ def upsample(input: Tensor, size=None, scale_factor=None, mode: str = "nearest",
 def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
     """``sum(x1 * x2) / (max(||x1||, eps) * max(||x2||, eps))`` along ``dim`` (inputs
     broadcast)."""
+    from ...frontend.shape_ops import broadcast_tensors
+    x1, x2 = broadcast_tensors(x1, x2)  # the norms are taken over the broadcast shape
     n1 = E.clamp(x1.norm(2, dim, keepdim=True), min=eps)
     n2 = E.clamp(x2.norm(2, dim, keepdim=True), min=eps)
     return ((x1 / n1) * (x2 / n2)).sum(dim)
