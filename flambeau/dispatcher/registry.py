@@ -398,7 +398,7 @@ def _expected_dtype(row: Op, dtype: DType):
     if row.rule is not None:
         try:
             compute, out = RULES[row.rule](row.name, dtype)
-        except RuntimeError:  # the rule refuses the dtype: the kernel is never called
+        except (RuntimeError, TypeError):  # the rule refuses the dtype: never called
             return None
         # dispatch runs this kernel only where ``dtype`` is the compute dtype
         return out if compute is dtype else None

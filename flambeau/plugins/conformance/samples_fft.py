@@ -99,6 +99,18 @@ ENTRIES = [
     _entry("complex_parts", lambda a, b: fl.complex(a, b).real * 2 + fl.complex(b, a).imag,
            lambda a, b: (2 * a + a).astype(a.dtype), samples=_pairs,
            table=("complex", "real", "imag")),
+    # one entry led by each complex row, so each row's own gradient is checked
+    _entry("real", lambda a, b: fl.complex(a, b * 3).real,
+           lambda a, b: a.copy(), samples=_pairs, table=("real", "complex")),
+    _entry("imag", lambda a, b: fl.complex(a * 3, b).imag,
+           lambda a, b: np.broadcast_to(b, np.broadcast_shapes(a.shape, b.shape)).copy(),
+           samples=_pairs, table=("imag", "complex")),
+    _entry("conj", lambda a, b: fl.view_as_real(fl.complex(a, b).conj() * 1),
+           lambda a, b: _vr(np.conj(_c(a, b)), a.dtype), samples=_pairs,
+           table=("conj", "complex", "view_as_real")),
+    _entry("view_as_real", lambda a, b: fl.view_as_real(fl.complex(a, b) * (1 - 2j)),
+           lambda a, b: _vr(_c(a, b) * (1 - 2j), a.dtype), samples=_pairs,
+           table=("view_as_real", "complex", "mul")),
     _entry("view_as_complex", lambda a: fl.view_as_real(fl.view_as_complex(a) * 2j),
            lambda a: _vr((a[..., 0] + 1j * a[..., 1]) * 2j, a.dtype),
            samples=lambda d, r: (Sample((make(s, d, r),), {}, f"{s}") for s in
